@@ -1,0 +1,46 @@
+/**
+ * The `breast-density` command-line tool: one file per command under `commands/`, each exporting
+ * a `register…Command(program)` function; this file wires them and maps errors to exit codes:
+ * 0 success, 1 usage error, 2 bad input (one line on stderr naming the file and the problem).
+ */
+import { Command, CommanderError } from 'commander';
+import { InputError, UsageError } from '../errors';
+import { registerInfoCommand } from './commands/info';
+import { registerSummaryCommand } from './commands/summary';
+
+/** Build the command tree (no side effects until `parseAsync`). */
+export function createProgram(): Command {
+  const program = new Command('breast-density')
+    .description(
+      'Breast-density (BI-RADS A-D) CNN classifier: model, training, prediction, figures of merit and Grad-CAM.',
+    )
+    .showHelpAfterError()
+    .exitOverride();
+  registerSummaryCommand(program);
+  registerInfoCommand(program);
+  for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError();
+  return program;
+}
+
+/**
+ * Run the CLI.
+ * @param argv Arguments after the program name.
+ * @returns The exit code (the caller sets `process.exitCode`).
+ */
+export async function main(argv: string[]): Promise<number> {
+  const program = createProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end with exit code 0; anything else is a usage error.
+      return err.exitCode === 0 ? 0 : 1;
+    }
+    if (err instanceof UsageError || err instanceof InputError) {
+      process.stderr.write(`breast-density: ${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}

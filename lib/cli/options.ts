@@ -1,0 +1,39 @@
+/**
+ * Parsers for command-line option values, shared by the commands. Each throws a
+ * {@link UsageError} naming the option and the value it got.
+ */
+import { UsageError } from '../errors';
+
+/**
+ * Parse a whole number within bounds.
+ * @param name Option name for the message, e.g. `--size`.
+ */
+export function parseIntOption(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new UsageError(
+        `${name}: expected a whole number from ${min} to ${max}, got "${value}"`,
+      );
+    }
+    return n;
+  };
+}
+
+/**
+ * Parse a `WxH` or `N` size into `[height, width]`.
+ * @param name Option name for the message.
+ */
+export function parseSizeOption(name: string, min = 32, max = 4096) {
+  return (value: string): [number, number] => {
+    const m = /^(\d+)(?:x(\d+))?$/i.exec(value.trim());
+    const w = m ? Number(m[1]) : NaN;
+    const h = m ? Number(m[2] ?? m[1]) : NaN;
+    if (!m || w < min || h < min || w > max || h > max) {
+      throw new UsageError(
+        `${name}: expected N or WxH with sides from ${min} to ${max}, got "${value}"`,
+      );
+    }
+    return [h, w];
+  };
+}

@@ -1,0 +1,9 @@
+/**
+ * breast-density: the typed library behind the notebooks and the `breast-density` CLI.
+ * One folder per concern; every public function is re-exported here.
+ */
+export * from './backend';
+export * from './errors';
+export * from './io/atomicWrite';
+export * from './model';
+export * from './modelFiles';

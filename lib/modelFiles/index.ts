@@ -1,0 +1,3 @@
+export * from './loadDensityModel';
+export * from './modelMetadata';
+export * from './saveDensityModel';
