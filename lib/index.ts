@@ -7,3 +7,5 @@ export * from './errors';
 export * from './io/atomicWrite';
 export * from './model';
 export * from './modelFiles';
+export * from './io/png';
+export * from './progress';
