@@ -1,0 +1,197 @@
+/**
+ * The bad-input matrix: runs every case of test/badInput/*.json against the real CLI.
+ * Format and fixture kinds: test/badInput/README.md.
+ */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { runCli } from './helpers/cli';
+import { makeTmpDir } from './helpers/tmp';
+import { gradientRaster, palettePng, writeDataset, writeJpeg, writePng } from './helpers/fixtures';
+import { setupTf } from './helpers/tf';
+import { createDensityModel } from '../lib/model';
+import { createModelMetadata, saveDensityModel } from '../lib/modelFiles';
+
+const REPO = path.join(__dirname, '..');
+const CASE_DIR = path.join(__dirname, 'badInput');
+
+interface SetupStep {
+  kind: string;
+  path: string;
+  [key: string]: unknown;
+}
+interface BadInputCase {
+  name: string;
+  args: string[];
+  setup?: SetupStep[];
+  expect: { code: number; stderr?: string; stdout?: string; absent?: string[]; exists?: string[] };
+}
+
+function loadCases(): { file: string; c: BadInputCase }[] {
+  return fs
+    .readdirSync(CASE_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .flatMap((file) => {
+      const list = JSON.parse(fs.readFileSync(path.join(CASE_DIR, file), 'utf8')) as BadInputCase[];
+      assert.ok(Array.isArray(list), `${file}: expected a JSON list of cases`);
+      return list.map((c) => ({ file, c }));
+    });
+}
+
+let sharedModel = '';
+async function sharedModelDir(): Promise<string> {
+  if (!sharedModel)
+    sharedModel = await saveSmallModel(path.join(makeTmpDir('bd-bad-model-'), 'model'), 64);
+  return sharedModel;
+}
+
+async function saveSmallModel(dir: string, size: number): Promise<string> {
+  await setupTf();
+  const model = createDensityModel({ inputSize: size, seed: 1 });
+  await saveDensityModel(
+    model,
+    dir,
+    createModelMetadata([size, size], { createdBy: 'init', backend: 'wasm' }, 'CC_R'),
+  );
+  model.dispose();
+  return dir;
+}
+
+function fill(text: string, vars: Record<string, string>): string {
+  return text.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
+}
+
+function setDotted(obj: Record<string, unknown>, key: string, value: unknown, del = false): void {
+  const parts = key.split('.');
+  let cur = obj as Record<string, unknown>;
+  for (const p of parts.slice(0, -1)) cur = cur[p] as Record<string, unknown>;
+  if (del) delete cur[parts[parts.length - 1]];
+  else cur[parts[parts.length - 1]] = value;
+}
+
+async function runSetup(step: SetupStep, vars: Record<string, string>): Promise<void> {
+  const p = fill(step.path, vars);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  const num = (k: string, d: number) => (typeof step[k] === 'number' ? (step[k] as number) : d);
+  switch (step.kind) {
+    case 'text':
+      fs.writeFileSync(p, String(step.text));
+      return;
+    case 'bytes':
+      fs.writeFileSync(p, Buffer.from(String(step.hex ?? ''), 'hex'));
+      return;
+    case 'png':
+      if (step.palette) fs.writeFileSync(p, palettePng(num('width', 64), num('height', 64)).png);
+      else
+        writePng(
+          p,
+          gradientRaster(
+            num('width', 64),
+            num('height', 64),
+            num('channels', 1) as 1,
+            num('bitDepth', 8) as 8,
+          ),
+        );
+      return;
+    case 'truncated': {
+      const from = fs.readFileSync(fill(String(step.from), vars));
+      fs.writeFileSync(p, from.subarray(0, num('bytes', Math.floor(from.length / 2))));
+      return;
+    }
+    case 'jpeg':
+      await writeJpeg(p, num('width', 64), num('height', 64));
+      return;
+    case 'dir':
+      fs.mkdirSync(p, { recursive: true });
+      return;
+    case 'dataset':
+      writeDataset(p, (step.classes as Record<string, number>) ?? { A: 1 }, num('size', 64));
+      return;
+    case 'model':
+      await saveSmallModel(p, num('size', 64));
+      return;
+    case 'predictions': {
+      const cols = num('columns', 4);
+      const row =
+        typeof step.values === 'string'
+          ? step.values
+          : Array.from({ length: cols }, () =>
+              (1 / cols).toExponential(18).replace(/e([+-])(\d)$/, 'e$10$2'),
+            ).join(' ');
+      fs.writeFileSync(p, Array.from({ length: num('rows', 4) }, () => row).join('\n') + '\n');
+      return;
+    }
+    case 'copy':
+      fs.cpSync(fill(String(step.from), vars), p, { recursive: true });
+      return;
+    case 'mutateJson': {
+      const json = JSON.parse(fs.readFileSync(p, 'utf8'));
+      for (const [k, v] of Object.entries((step.set as Record<string, unknown>) ?? {}))
+        setDotted(json, k, v);
+      for (const k of (step.delete as string[]) ?? []) setDotted(json, k, undefined, true);
+      fs.writeFileSync(p, JSON.stringify(json));
+      return;
+    }
+    case 'removeMatching': {
+      const re = new RegExp(String(step.pattern));
+      for (const f of fs.readdirSync(p))
+        if (re.test(f)) fs.rmSync(path.join(p, f), { recursive: true });
+      return;
+    }
+    default:
+      throw new Error(`unknown setup kind "${step.kind}" (see test/badInput/README.md)`);
+  }
+}
+
+function listFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? [p, ...listFiles(p)] : [p];
+  });
+}
+
+const cases = loadCases();
+
+before(async () => {
+  await sharedModelDir();
+});
+
+test('bad-input case names are unique', () => {
+  const names = cases.map(({ c }) => c.name);
+  assert.equal(new Set(names).size, names.length, 'case names are unique');
+});
+
+for (const { file, c } of cases) {
+  test(`bad input [${file}] ${c.name}`, async () => {
+    const tmp = makeTmpDir('bd-bad-');
+    const vars = { tmp, repo: REPO, model: await sharedModelDir() };
+    for (const step of c.setup ?? []) await runSetup(step, vars);
+    const r = runCli(
+      c.args.map((a) => fill(a, vars)),
+      { cwd: tmp },
+    );
+    const detail = `\nstdout: ${r.stdout.slice(0, 2000)}\nstderr: ${r.stderr.slice(0, 2000)}`;
+    assert.equal(r.code, c.expect.code, `exit code${detail}`);
+    assert.ok(!/^\s+at .+:\d+:\d+\)?$/m.test(r.stderr), `no stack trace${detail}`);
+    if (c.expect.code !== 0) {
+      const errorLines = r.stderr
+        .split('\n')
+        .filter(
+          (l) => l.startsWith('breast-density: ') && !l.startsWith('breast-density: TensorFlow.js'),
+        );
+      assert.equal(errorLines.length, 1, `exactly one error line${detail}`);
+    }
+    if (c.expect.stderr)
+      assert.match(r.stderr, new RegExp(fill(c.expect.stderr, vars)), `stderr${detail}`);
+    if (c.expect.stdout)
+      assert.match(r.stdout, new RegExp(fill(c.expect.stdout, vars)), `stdout${detail}`);
+    for (const a of c.expect.absent ?? [])
+      assert.ok(!fs.existsSync(fill(a, vars)), `${fill(a, vars)} must not exist${detail}`);
+    for (const e of c.expect.exists ?? [])
+      assert.ok(fs.existsSync(fill(e, vars)), `${fill(e, vars)} must exist${detail}`);
+    const stray = listFiles(tmp).filter((f) => f.includes('.tmp-'));
+    assert.deepEqual(stray, [], 'no temporary files left behind');
+  });
+}
