@@ -13,7 +13,7 @@ export function registerInfoCommand(program: Command): void {
     .argument('<modelDir>', 'model directory (model.json + weight shards)')
     .option('--json', 'print JSON')
     .action(async (modelDir: string, opts: { json?: boolean }) => {
-      await initBackend({ report: null });
+      await initBackend();
       const { model, metadata, dir } = await loadDensityModel(modelDir);
       try {
         const s = modelSummary(model);

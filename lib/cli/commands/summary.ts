@@ -15,7 +15,7 @@ export function registerSummaryCommand(program: Command): void {
     ])
     .option('--json', 'print JSON instead of the table')
     .action(async (opts: { size: [number, number]; json?: boolean }) => {
-      await initBackend({ report: null });
+      await initBackend();
       const model = createDensityModel({ inputSize: opts.size, seed: 0 });
       try {
         const summary = modelSummary(model);
