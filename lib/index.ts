@@ -3,8 +3,10 @@
  * One folder per concern; every public function is re-exported here.
  */
 export * from './backend';
+export * from './data';
 export * from './errors';
 export * from './io/atomicWrite';
+export * from './keras';
 export * from './model';
 export * from './modelFiles';
 export * from './io/png';

@@ -1,0 +1,114 @@
+/**
+ * Streaming batches of network inputs and one-hot labels from an {@link ImageDataset}, like
+ * Keras `flow_from_directory` iterating with `ImageDataGenerator(rescale=1/255,
+ * samplewise_center=True, …augmentation)`: per image load → Pillow-NEAREST resize → (optional)
+ * random affine augmentation → `(x − mean) / 255` → gray replicated to RGB.
+ * Only one batch of pixels exists at a time, so a 1,000-image set of 650×650 images is never in
+ * memory at once.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { InputError } from '../errors';
+import { augmentImage, randomTransform, type AugmentOptions } from './augmentImage';
+import { createRng, shuffledIndices, type Rng } from './createRng';
+import { loadImage, type LoadImageOptions } from './loadImage';
+import { replicateChannels, resizeNearest, standardizeSample } from './preprocessForNetwork';
+import type { DatasetItem, ImageDataset } from './readImageDataset';
+
+/** Options of {@link datasetBatches}. */
+export interface DatasetBatchesOptions {
+  /** Images per batch (the last batch may be smaller). */
+  batchSize: number;
+  /** Model input `[height, width]`. */
+  inputSize: [number, number];
+  /** Shuffle the order (seeded Fisher–Yates). Default false (Keras order). */
+  shuffle?: boolean;
+  /** Seed for shuffling and augmentation when `rng` is not given. Default 0. */
+  seed?: number;
+  /**
+   * Generator to draw from instead of `seed` (its state advances: save `rng.state()` to resume).
+   * Draw order: the permutation (when shuffling) first, then per image in batch order its
+   * augmentation parameters.
+   */
+  rng?: Rng;
+  /** Augmentation, e.g. `ORIGINAL_AUGMENTATION`; null/undefined for none. */
+  augment?: AugmentOptions | null;
+  /** Skip the first batches (their random draws are still made, pixels are not loaded). */
+  startBatch?: number;
+  /** Image loading options (16-bit mode, size limit). */
+  load?: LoadImageOptions;
+}
+
+/** One batch. */
+export interface DatasetBatch {
+  /** float32 `[n, h, w, 3]` network input. The caller disposes it. */
+  xs: tf.Tensor4D;
+  /** float32 `[n, classes]` one-hot labels. The caller disposes it. */
+  ys: tf.Tensor2D;
+  /** The images of this batch, in order. */
+  items: DatasetItem[];
+  /** Batch index within this pass (0-based, counting skipped batches). */
+  index: number;
+}
+
+/**
+ * Number of batches of a pass.
+ * @returns `ceil(items / batchSize)`.
+ */
+export function batchCount(ds: ImageDataset, batchSize: number): number {
+  return Math.ceil(ds.items.length / batchSize);
+}
+
+/**
+ * Iterate once over a dataset in batches.
+ * @param ds Listing from `readImageDataset`.
+ * @param options Batch size, input size, shuffle, seed or rng, augmentation.
+ * @yields {@link DatasetBatch}; the caller disposes `xs` and `ys`.
+ * @throws InputError naming the file when an image cannot be decoded.
+ */
+export async function* datasetBatches(
+  ds: ImageDataset,
+  options: DatasetBatchesOptions,
+): AsyncGenerator<DatasetBatch> {
+  const { batchSize, inputSize } = options;
+  tf.util.assert(
+    Number.isInteger(batchSize) && batchSize >= 1,
+    () => `datasetBatches: expected batchSize a whole number ≥ 1, got ${batchSize}`,
+  );
+  tf.util.assert(
+    Array.isArray(inputSize) &&
+      inputSize.length === 2 &&
+      inputSize.every((v) => Number.isInteger(v) && v >= 1),
+    () => `datasetBatches: expected inputSize [h, w], got ${JSON.stringify(inputSize)}`,
+  );
+  if (ds.items.length === 0) throw new InputError(`${ds.dir}: dataset has no images`);
+  const rng = options.rng ?? createRng(options.seed ?? 0);
+  const order = options.shuffle ? shuffledIndices(ds.items.length, rng) : ds.items.map((_, i) => i);
+  const [h, w] = inputSize;
+  const nClasses = ds.classNames.length;
+  const nBatches = batchCount(ds, batchSize);
+  for (let b = 0; b < nBatches; b++) {
+    const idx = order.slice(b * batchSize, (b + 1) * batchSize);
+    const items = idx.map((i) => ds.items[i]);
+    if (b < (options.startBatch ?? 0)) {
+      if (options.augment)
+        for (let k = 0; k < idx.length; k++) randomTransform(rng, options.augment, inputSize);
+      continue;
+    }
+    const per = h * w * 3;
+    const x = new Float32Array(per * items.length);
+    const y = new Float32Array(nClasses * items.length);
+    for (let k = 0; k < items.length; k++) {
+      const img = resizeNearest(await loadImage(items[k].path, options.load), inputSize);
+      let plane: ArrayLike<number> = img.data;
+      if (options.augment) plane = augmentImage(plane, inputSize, rng, options.augment).plane;
+      x.set(replicateChannels(standardizeSample(plane)), k * per);
+      y[k * nClasses + items[k].label] = 1;
+    }
+    yield {
+      xs: tf.tensor4d(x, [items.length, h, w, 3], 'float32'),
+      ys: tf.tensor2d(y, [items.length, nClasses], 'float32'),
+      items,
+      index: b,
+    };
+  }
+}

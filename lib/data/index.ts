@@ -1,0 +1,7 @@
+/** Image loading, the Keras-faithful network input, directory datasets, augmentation, RNG. */
+export * from './createRng';
+export * from './loadImage';
+export * from './preprocessForNetwork';
+export * from './augmentImage';
+export * from './readImageDataset';
+export * from './datasetBatches';
