@@ -11,3 +11,4 @@ export * from './model';
 export * from './modelFiles';
 export * from './io/png';
 export * from './progress';
+export * from './metrics';
