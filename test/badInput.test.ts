@@ -6,7 +6,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { runCli } from './helpers/cli';
+import { errorLines, runCli } from './helpers/cli';
 import { makeTmpDir } from './helpers/tmp';
 import { gradientRaster, palettePng, writeDataset, writeJpeg, writePng } from './helpers/fixtures';
 import { setupTf } from './helpers/tf';

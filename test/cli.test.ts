@@ -38,7 +38,7 @@ const exitCases: { args: string[]; code: number; stderr?: RegExp; stdout?: RegEx
   {
     args: ['info', '/nonexistent/model'],
     code: 2,
-    stderr: /^breast-density: \/nonexistent\/model: model directory does not exist\n$/,
+    stderr: /^breast-density: \/nonexistent\/model: model directory does not exist\n$/m,
   },
 ];
 for (const c of exitCases) {

@@ -5,7 +5,7 @@ import * as path from 'path';
 import type * as TF from '@tensorflow/tfjs';
 import { setupTf } from './helpers/tf';
 import { makeTmpDir } from './helpers/tmp';
-import { runCli } from './helpers/cli';
+import { errorLines, runCli } from './helpers/cli';
 import { createDensityModel } from '../lib/model';
 import {
   createModelMetadata,
@@ -160,7 +160,7 @@ for (const c of corruptions) {
     const cli = runCli(['info', dir]);
     assert.equal(cli.code, 2);
     assert.match(cli.stderr, c.message);
-    assert.equal(cli.stderr.trim().split('\n').length, 1, `one line on stderr: ${cli.stderr}`);
+    assert.equal(errorLines(cli.stderr).length, 1, `one error line on stderr: ${cli.stderr}`);
   });
 }
 

@@ -25,3 +25,12 @@ export function runCli(
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** Error lines of a CLI's stderr: lines starting `breast-density: ` other than the backend report. */
+export function errorLines(stderr: string): string[] {
+  return stderr
+    .split('\n')
+    .filter(
+      (l) => l.startsWith('breast-density: ') && !l.startsWith('breast-density: TensorFlow.js'),
+    );
+}
