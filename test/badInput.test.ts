@@ -176,12 +176,7 @@ for (const { file, c } of cases) {
     assert.equal(r.code, c.expect.code, `exit code${detail}`);
     assert.ok(!/^\s+at .+:\d+:\d+\)?$/m.test(r.stderr), `no stack trace${detail}`);
     if (c.expect.code !== 0) {
-      const errorLines = r.stderr
-        .split('\n')
-        .filter(
-          (l) => l.startsWith('breast-density: ') && !l.startsWith('breast-density: TensorFlow.js'),
-        );
-      assert.equal(errorLines.length, 1, `exactly one error line${detail}`);
+      assert.equal(errorLines(r.stderr).length, 1, `exactly one error line${detail}`);
     }
     if (c.expect.stderr)
       assert.match(r.stderr, new RegExp(fill(c.expect.stderr, vars)), `stderr${detail}`);
