@@ -12,3 +12,4 @@ export * from './modelFiles';
 export * from './io/png';
 export * from './progress';
 export * from './metrics';
+export * from './predict';
