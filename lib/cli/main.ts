@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { InputError, UsageError } from '../errors';
 import { registerInfoCommand } from './commands/info';
+import { registerPreprocessCommand } from './commands/preprocess';
 import { registerSummaryCommand } from './commands/summary';
 
 /** Build the command tree (no side effects until `parseAsync`). */
@@ -18,6 +19,7 @@ export function createProgram(): Command {
     .exitOverride();
   registerSummaryCommand(program);
   registerInfoCommand(program);
+  registerPreprocessCommand(program);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError();
   return program;
 }
