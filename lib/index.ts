@@ -13,4 +13,5 @@ export * from './io/png';
 export * from './preprocess';
 export * from './progress';
 export * from './metrics';
+export * from './display';
 export * from './predict';
