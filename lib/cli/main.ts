@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { InputError, UsageError } from '../errors';
+import { registerImportKerasCommand } from './commands/importKeras';
 import { registerInfoCommand } from './commands/info';
 import { registerPreprocessCommand } from './commands/preprocess';
 import { registerSummaryCommand } from './commands/summary';
@@ -20,6 +21,7 @@ export function createProgram(): Command {
   registerSummaryCommand(program);
   registerInfoCommand(program);
   registerPreprocessCommand(program);
+  registerImportKerasCommand(program);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError();
   return program;
 }
