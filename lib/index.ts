@@ -15,3 +15,4 @@ export * from './progress';
 export * from './metrics';
 export * from './display';
 export * from './predict';
+export * from './plots';
