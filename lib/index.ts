@@ -15,4 +15,5 @@ export * from './progress';
 export * from './metrics';
 export * from './display';
 export * from './predict';
+export * from './cam';
 export * from './plots';

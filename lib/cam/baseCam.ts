@@ -1,0 +1,158 @@
+/**
+ * The common machinery of gradient-weighted class activation maps, after the design of
+ * jacobgil/pytorch-grad-cam: a base class that does the forward/backward pass, the weighted sum,
+ * the ReLU, the upsampling and the normalisation; a subclass only says how the channel weights
+ * w_k are obtained from the activations A and the gradients ∂y_c/∂A.
+ *
+ * Map (Selvaraju et al. 2017, eq. 2): L^c = ReLU(Σ_k w_k^c A^k). The counterfactual map (same
+ * paper, §"Counterfactual explanations") uses the negated gradients, i.e. ReLU(−Σ_k w_k^c A^k)
+ * for Grad-CAM; here, for every channel-weighting method, the negative map is the negative part
+ * of the same signed sum: the regions whose activation speaks *against* the target class.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { LAST_ADD_LAYER } from '../model/constants';
+import { camGradients } from './camGradients';
+import type { CamTarget } from './camTargets';
+import type { Cam, CamMethod, CamOptions, CamResult } from './camTypes';
+import { normalizeMaps, type CamNormalization } from './normalizeMaps';
+
+/** Low-resolution maps of a batch, before upsampling. Owned by the caller. */
+export interface RawCamMaps {
+  /** Signed map at layer resolution `[batch, h, w]` (for saliency: the positive map itself). */
+  signed: tf.Tensor3D;
+  /** Non-negative map of evidence for the target `[batch, h, w]`. */
+  positive: tf.Tensor3D;
+  /** Non-negative counterfactual map `[batch, h, w]`. */
+  negative: tf.Tensor3D;
+  /** Channel weights `[batch, k]`, or null when the method does not weight channels. */
+  weights: tf.Tensor2D | null;
+}
+
+/**
+ * Turn activations, gradients and logits into a {@link CamResult} (shared by all methods).
+ * Disposes nothing it did not create.
+ */
+export function finishCamResult(
+  method: CamMethod,
+  layer: string,
+  raw: RawCamMaps,
+  logits: tf.Tensor2D,
+  predicted: number[],
+  targets: number[],
+  size: [number, number],
+  normalization: CamNormalization,
+): CamResult {
+  const pos = normalizeMaps(raw.positive, size, normalization);
+  const neg = normalizeMaps(raw.negative, size, normalization);
+  try {
+    const [, h, w] = raw.signed.shape;
+    const batch = raw.signed.shape[0];
+    const split = (t: tf.Tensor, n: number): Float32Array[] => {
+      const all = t.dataSync() as Float32Array;
+      return Array.from({ length: batch }, (_, b) => all.slice(b * n, (b + 1) * n));
+    };
+    const k = raw.weights ? raw.weights.shape[1] : 0;
+    const probabilities = tf.tidy(() => tf.softmax(logits).arraySync() as number[][]);
+    return {
+      method,
+      layer,
+      size,
+      layerShape: [h, w, k],
+      maps: split(pos.maps, size[0] * size[1]),
+      negativeMaps: split(neg.maps, size[0] * size[1]),
+      empty: pos.empty,
+      negativeEmpty: neg.empty,
+      signedLowRes: split(raw.signed, h * w),
+      weights: raw.weights ? split(raw.weights, k) : null,
+      logits: logits.arraySync(),
+      probabilities,
+      predicted,
+      targets,
+    };
+  } finally {
+    tf.dispose([pos.maps, neg.maps]);
+  }
+}
+
+/**
+ * Base of the channel-weighting methods (Grad-CAM, Grad-CAM++). Subclasses implement
+ * {@link BaseCam.channelWeights} only.
+ */
+export abstract class BaseCam implements Cam {
+  /** Method name. */
+  abstract readonly method: CamMethod;
+  /** Layer explained. */
+  readonly layer: string;
+  protected readonly normalization: CamNormalization;
+  protected readonly classNames?: readonly string[];
+
+  /**
+   * @param model Functional Layers model whose last layer is Dense (softmax or linear); not
+   *   owned (the caller disposes it).
+   * @param options Layer (default `add_12`), normalisation, class names.
+   */
+  constructor(
+    protected readonly model: tf.LayersModel,
+    options: CamOptions = {},
+  ) {
+    this.layer = options.layer ?? LAST_ADD_LAYER;
+    this.normalization = options.normalization ?? 'minmax';
+    this.classNames = options.classNames;
+    // Fail early, with the candidates, when the layer does not exist.
+    const names = model.layers.map((l) => l.name);
+    tf.util.assert(
+      names.includes(this.layer),
+      () => `layer "${this.layer}" is not in the model; try listCamLayers(model)`,
+    );
+  }
+
+  /**
+   * Channel weights w_k^c from activations and gradients.
+   * @param activations `[batch, h, w, k]` A.
+   * @param gradients `[batch, h, w, k]` ∂y_c/∂A.
+   * @returns `[batch, k]` weights (a new tensor; called inside `tf.tidy`).
+   */
+  protected abstract channelWeights(activations: tf.Tensor4D, gradients: tf.Tensor4D): tf.Tensor2D;
+
+  /** Weighted sum, ReLU and negative part. Tensors returned are owned by the caller. */
+  protected rawMaps(activations: tf.Tensor4D, gradients: tf.Tensor4D): RawCamMaps {
+    return tf.tidy(() => {
+      const weights = this.channelWeights(activations, gradients);
+      const [b, , , k] = activations.shape;
+      const signed = tf.sum(tf.mul(activations, weights.reshape([b, 1, 1, k])), 3) as tf.Tensor3D;
+      return {
+        signed,
+        positive: tf.relu(signed),
+        negative: tf.relu(tf.neg(signed)),
+        weights,
+      };
+    });
+  }
+
+  /** {@inheritDoc Cam.compute} */
+  compute(input: tf.Tensor4D, targets?: CamTarget | CamTarget[]): CamResult {
+    tf.util.assert(
+      input.rank === 4,
+      () => `expected input [batch, H, W, channels], got shape ${JSON.stringify(input.shape)}`,
+    );
+    const g = camGradients(this.model, input, this.layer, targets, this.classNames);
+    let raw: RawCamMaps | undefined;
+    try {
+      raw = this.rawMaps(g.activations, g.gradients);
+      return finishCamResult(
+        this.method,
+        this.layer,
+        raw,
+        g.logits,
+        g.predicted,
+        g.targets,
+        [input.shape[1], input.shape[2]],
+        this.normalization,
+      );
+    } finally {
+      tf.dispose([g.activations, g.gradients, g.logits]);
+      if (raw)
+        tf.dispose([raw.signed, raw.positive, raw.negative, ...(raw.weights ? [raw.weights] : [])]);
+    }
+  }
+}
