@@ -13,3 +13,4 @@ export * from './listCamLayers';
 export * from './normalizeMaps';
 export * from './overlay';
 export * from './saliencyMap';
+export * from './explainability';
