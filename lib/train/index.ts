@@ -1,0 +1,2 @@
+export * from './registerWasmTrainingKernels';
+export * from './registerBatchNormGradient';
