@@ -8,6 +8,7 @@ import { InputError, UsageError } from '../errors';
 import { registerImportKerasCommand } from './commands/importKeras';
 import { registerInfoCommand } from './commands/info';
 import { registerPreprocessCommand } from './commands/preprocess';
+import { registerMetricsCommand } from './commands/metrics';
 import { registerSummaryCommand } from './commands/summary';
 
 /** Build the command tree (no side effects until `parseAsync`). */
@@ -22,6 +23,7 @@ export function createProgram(): Command {
   registerInfoCommand(program);
   registerPreprocessCommand(program);
   registerImportKerasCommand(program);
+  registerMetricsCommand(program);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError();
   return program;
 }

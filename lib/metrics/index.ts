@@ -17,3 +17,4 @@ export * from './metricsJson';
 export * from './precisionRecallF1';
 export * from './rocCurve';
 export * from './seededRandom';
+export * from './formatMetricsReport';

@@ -6,3 +6,4 @@ export * from './classScoresFigure';
 export * from './confusionMatrixFigure';
 export * from './rocCurvesFigure';
 export * from './trainingCurvesFigure';
+export * from './writeConfusionFigures';
