@@ -68,8 +68,8 @@ export function formatMammogramName(m: MammogramName): string {
 /**
  * Read what a file name (and its parent folders) says about a mammogram: the full pattern
  * `<patient>_<n>[_<class>]_<CC|MLO>_<L|R>`, else view and side tokens anywhere in the name
- * (`CC`, `MLO`; `L`, `R`, `LEFT`, `RIGHT`, or `LCC`, `RMLO`), and a class from a parent folder
- * named A–D.
+ * (`CC`, `MLO`; `L`, `R`, `LEFT`, `RIGHT`, or `LCC`, `RMLO`), and a class from the parent folder
+ * when it is named A, B, C or D (upper case).
  * @param filePath Path of the input file.
  * @returns The parts found (each may be missing).
  */
@@ -100,8 +100,9 @@ export function parseMammogramName(filePath: string): Partial<MammogramName> {
     }
   }
   if (!out.cls) {
-    const dirs = path.dirname(filePath).split(/[\\/]/).reverse();
-    const c = dirs.find((d) => /^[ABCD]$/i.test(d));
+    // Only the parent folder, and only an upper-case letter, as in `<root>/<A|B|C|D>/<file>`.
+    const parent = path.basename(path.dirname(filePath));
+    const c = /^[ABCD]$/.test(parent) ? parent : undefined;
     if (c) out.cls = c.toUpperCase() as DensityClass;
   }
   return out;

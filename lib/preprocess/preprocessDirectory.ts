@@ -10,7 +10,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { InputError } from '../errors';
+import { InputError, UsageError } from '../errors';
 import {
   TMP_INFIX,
   ensureWritableDir,
@@ -155,8 +155,8 @@ export async function preprocessDirectory(
     options.split !== null &&
     !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(options.split)
   ) {
-    throw new InputError(
-      `split "${options.split}": expected a folder name such as train, val or test`,
+    throw new UsageError(
+      `--split "${options.split}": expected a folder name such as train, val or test`,
     );
   }
   const all = listFiles(inDir, outDir);

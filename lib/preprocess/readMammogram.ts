@@ -74,6 +74,7 @@ export function isDicom(bytes: Uint8Array): boolean {
  * @throws InputError naming the file for unreadable or unsupported files.
  */
 export function readMammogram(bytes: Uint8Array, name: string): DecodedMammogram {
+  if (bytes.length === 0) throw new InputError(`${name}: empty file (0 bytes)`);
   if (isPng(bytes)) {
     const r = decodePng(bytes, name);
     const n = r.width * r.height;

@@ -166,6 +166,7 @@ export function segmentPectoral(
   // 3. Robust line fit.
   let use = ys.map(() => true);
   let fit = fitLine(ys, xs, use);
+  let sigma = Infinity;
   for (let iter = 0; iter < 8 && fit; iter++) {
     const f = fit;
     const res = ys.map((y, i) => xs[i] - (f.a + f.b * y));
@@ -173,7 +174,7 @@ export function segmentPectoral(
       .filter((_, i) => use[i])
       .map(Math.abs)
       .sort((p, q) => p - q);
-    const sigma = Math.max(1, 1.4826 * abs[Math.floor(abs.length / 2)]);
+    sigma = Math.max(1, 1.4826 * abs[Math.floor(abs.length / 2)]);
     const next = res.map((r) => Math.abs(r) <= 2.5 * sigma);
     const changed = next.some((u, i) => u !== use[i]);
     use = next;
@@ -207,7 +208,8 @@ export function segmentPectoral(
     );
 
   // 5. Mask from per-row edges near the line.
-  const tol = Math.max(3, 0.06 * W);
+  // Rows may follow their own edge within 2.5 robust σ of the line (curved borders), at most 6 % of the width.
+  const tol = Math.min(Math.max(2, 2.5 * sigma), Math.max(3, 0.06 * W));
   const edgeOfRow = new Map<number, number>();
   ys.forEach((y, i) => edgeOfRow.set(Math.floor(y), xs[i]));
   const mask = createGray8Image(W, H);
@@ -219,7 +221,13 @@ export function segmentPectoral(
   for (let y = 0; y < lastRow; y++) {
     const lineX = a + b * (y + 0.5);
     const e = edgeOfRow.get(y);
-    const edge = e !== undefined && Math.abs(e - lineX) <= tol ? e : Math.round(lineX);
+    let edge = e !== undefined && Math.abs(e - lineX) <= tol ? e : Math.round(lineX);
+    // Sharpen on the unblurred row: the blur leaves the muscle's last bright pixels outside.
+    for (let k = 0; k <= radius && edge < W; k++) {
+      const i = y * W + edge;
+      if (!m[i] || image.data[i] <= T) break;
+      edge++;
+    }
     for (let x = 0; x < Math.min(W, edge); x++) {
       const i = y * W + x;
       if (m[i]) {

@@ -129,7 +129,11 @@ function encodeElement(el: DicomElement, explicit: boolean, littleEndian: boolea
 }
 
 /** Pixel Data with undefined length: empty Basic Offset Table item, one fragment, delimiter. */
-function encodeEncapsulated(frame: Uint8Array, explicit: boolean, littleEndian: boolean): Uint8Array {
+function encodeEncapsulated(
+  frame: Uint8Array,
+  explicit: boolean,
+  littleEndian: boolean,
+): Uint8Array {
   const data = padEven(frame, 0);
   const header = explicit ? 12 : 8;
   const out = new Uint8Array(header + 8 + 8 + data.length + 8);
