@@ -17,3 +17,6 @@ export * from './display';
 export * from './predict';
 export * from './cam';
 export * from './plots';
+export * from './bench';
+export * from './fast';
+export * from './parallel';

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { InputError, UsageError } from '../errors';
+import { registerBenchCommand } from './commands/bench';
 import { registerImportKerasCommand } from './commands/importKeras';
 import { registerInfoCommand } from './commands/info';
 import { registerPreprocessCommand } from './commands/preprocess';
@@ -24,6 +25,7 @@ export function createProgram(): Command {
   registerPreprocessCommand(program);
   registerImportKerasCommand(program);
   registerMetricsCommand(program);
+  registerBenchCommand(program);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError();
   return program;
 }

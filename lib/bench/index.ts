@@ -1,0 +1,4 @@
+export * from './countFlops';
+export * from './formatBenchmark';
+export * from './runBenchmark';
+export * from './summarizeTimes';

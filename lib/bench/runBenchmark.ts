@@ -1,0 +1,248 @@
+/**
+ * The performance benchmark behind `breast-density bench`: forward pass (batch 1 and batch B),
+ * Grad-CAM on `add_12`, one training step, multi-worker prediction throughput, peak memory and
+ * GFLOP/s, each as the median and spread of repeated runs after warm-up.
+ *
+ * "Before" (the plain TF.js Layers model: `model.predict`, autodiff Grad-CAM) and "after" (the
+ * fast paths that are the defaults: {@link createInferenceModel}, closed-form Grad-CAM, worker
+ * pool) are measured in the same process, interleaved run by run, so that a machine shared with
+ * other jobs affects both alike.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { activeBackend, initBackend } from '../backend/initBackend';
+import { camGradients } from '../cam/camGradients';
+import { gradCamLastAddClosedForm } from '../cam/lastAddClosedForm';
+import { createInferenceModel } from '../fast/createInferenceModel';
+import { LAST_ADD_LAYER } from '../model/constants';
+import { createDensityModel } from '../model/createDensityModel';
+import { createImageWorkerPool } from '../parallel/mapImagesInWorkers';
+import { registerWasmTrainingKernels } from '../train/registerWasmTrainingKernels';
+import type { ImageItem, ImagePrediction } from '../parallel/predictImageFunction';
+import { countFlops } from './countFlops';
+import { summarizeTimes, type TimeSummary } from './summarizeTimes';
+
+/** Options of {@link runBenchmark}. */
+export interface BenchmarkOptions {
+  /** Input `[height, width]`. Default 650×650. */
+  size?: [number, number];
+  /** Batch size of the batched forward pass. Default 4. */
+  batch?: number;
+  /** Worker threads of the throughput measurement. Default: one per core. */
+  workers?: number;
+  /** Timed runs per measurement (after warm-up). Default 5. */
+  repeats?: number;
+  /** Untimed warm-up runs per measurement. Default 1. */
+  warmup?: number;
+  /** Also time the plain Layers model (the "before" rows). Default true. */
+  baseline?: boolean;
+  /** Progress lines (default: none). */
+  log?: (line: string) => void;
+}
+
+/** A timed quantity, or why it could not be measured. */
+export type Measured = TimeSummary | { unavailable: string };
+
+/** Result of {@link runBenchmark}; times in milliseconds. */
+export interface BenchmarkResult {
+  /** Backend name (`wasm`, `tensorflow`, …) and its details. */
+  backend: string;
+  backendDetail: string;
+  /** `[height, width]`. */
+  size: [number, number];
+  batch: number;
+  workers: number;
+  /** 2·multiply-adds of one forward pass of one image (see `countFlops`). */
+  flopsPerImage: number;
+  /** Fast forward pass, batch 1 (ms per image). */
+  forward: TimeSummary;
+  /** Plain `model.predict`, batch 1 (ms per image); null without baseline. */
+  forwardPlain: TimeSummary | null;
+  /** Fast forward pass, batch B (ms per image). */
+  forwardBatch: TimeSummary;
+  /** Plain `model.predict`, batch B (ms per image); null without baseline. */
+  forwardBatchPlain: TimeSummary | null;
+  /** Fast Grad-CAM on add_12 (forward to add_12 + closed form), batch 1. */
+  gradcam: TimeSummary;
+  /** Autodiff Grad-CAM on add_12 through the Layers model, batch 1; null without baseline. */
+  gradcamPlain: TimeSummary | null;
+  /** One training step (forward, backward, Adam update), batch 4, ms per image. */
+  trainStep: Measured;
+  /** Prediction throughput over `workers` worker threads (images/s, median over maps). */
+  throughput: TimeSummary;
+  /** Worker start-up (backend + model in every worker), ms. */
+  workerStartMs: number;
+  /** Peak resident memory of the process (all threads), MB. */
+  peakRssMb: number;
+  /** GFLOP/s of the fast batch-1 forward pass. */
+  gflops: number;
+}
+
+function timeRuns(fns: (() => void)[], repeats: number, warmup: number, perRun = 1): TimeSummary[] {
+  const runs: number[][] = fns.map(() => []);
+  for (let r = 0; r < warmup + repeats; r++) {
+    fns.forEach((fn, i) => {
+      const t0 = performance.now();
+      fn();
+      const dt = (performance.now() - t0) / perRun;
+      if (r >= warmup) runs[i].push(dt);
+    });
+  }
+  return runs.map(summarizeTimes);
+}
+
+/** Whether the current backend can compute the convolution filter gradient (training). */
+export function trainingUnavailableReason(): string | null {
+  const backend = tf.getBackend();
+  if (!tf.getKernel('Conv2DBackpropFilter', backend)) {
+    return `the ${backend} backend has no Conv2DBackpropFilter kernel (training's filter gradient)`;
+  }
+  return null;
+}
+
+/**
+ * Run the benchmark on the current backend (initialised if needed).
+ * @returns Medians and spreads; see {@link BenchmarkResult}.
+ */
+export async function runBenchmark(options: BenchmarkOptions = {}): Promise<BenchmarkResult> {
+  const [h, w] = options.size ?? [650, 650];
+  const batch = options.batch ?? 4;
+  const repeats = options.repeats ?? 5;
+  const warmup = options.warmup ?? 1;
+  const baseline = options.baseline ?? true;
+  const log = options.log ?? (() => undefined);
+  tf.util.assert(Number.isInteger(batch) && batch >= 1, () => `batch must be ≥ 1, got ${batch}`);
+  tf.util.assert(
+    Number.isInteger(repeats) && repeats >= 1,
+    () => `repeats must be ≥ 1, got ${repeats}`,
+  );
+  const info = activeBackend() ?? (await initBackend({ report: null }));
+
+  const model = createDensityModel({ inputSize: [h, w], seed: 0 });
+  const fast = createInferenceModel(model);
+  const x1 = tf.randomNormal([1, h, w, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const xB = tf.randomNormal([batch, h, w, 3], 0, 1, 'float32', 2) as tf.Tensor4D;
+  try {
+    const flopsPerImage = countFlops(model).total;
+    const plain = (x: tf.Tensor4D) => () =>
+      tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync());
+    const fastFn = (x: tf.Tensor4D) => () => tf.tidy(() => fast.predict(x).dataSync());
+
+    log(
+      `forward pass, batch 1 (${warmup} warm-up + ${repeats} runs${baseline ? ', plain and fast interleaved' : ''})`,
+    );
+    const [forward, forwardPlain] = timeRuns(
+      baseline ? [fastFn(x1), plain(x1)] : [fastFn(x1)],
+      repeats,
+      warmup,
+    );
+    log(`forward pass, batch ${batch}`);
+    const [forwardBatch, forwardBatchPlain] = timeRuns(
+      baseline ? [fastFn(xB), plain(xB)] : [fastFn(xB)],
+      repeats,
+      warmup,
+      batch,
+    );
+
+    log('Grad-CAM on add_12');
+    const gradFast = (): void =>
+      tf.tidy(() => {
+        const { activations } = fast.activationsAndLogits(x1, LAST_ADD_LAYER);
+        const cf = gradCamLastAddClosedForm(model, activations);
+        const [, , , k] = activations.shape;
+        tf.relu(tf.sum(tf.mul(activations, cf.weights.reshape([1, 1, 1, k])), 3)).dataSync();
+        tf.dispose([cf.gradients, cf.weights, cf.logits]);
+      });
+    const gradPlain = (): void =>
+      tf.tidy(() => {
+        const g = camGradients(model, x1, LAST_ADD_LAYER);
+        const [, , , k] = g.activations.shape;
+        const weights = tf.mean(g.gradients, [1, 2]);
+        tf.relu(tf.sum(tf.mul(g.activations, weights.reshape([1, 1, 1, k])), 3)).dataSync();
+        tf.dispose([g.activations, g.gradients, g.logits]);
+      });
+    const [gradcam, gradcamPlain] = timeRuns(
+      baseline ? [gradFast, gradPlain] : [gradFast],
+      repeats,
+      warmup,
+    );
+
+    log('training step, batch 4');
+    // The wasm backend lacks the filter gradient; lib/train provides it (after the Grad-CAM
+    // timings above, which therefore use the stock wasm kernels for the autodiff baseline).
+    if (tf.getBackend() === 'wasm') registerWasmTrainingKernels();
+    let trainStep: Measured;
+    const reason = trainingUnavailableReason();
+    if (reason) {
+      trainStep = { unavailable: reason };
+    } else {
+      const trainModel = createDensityModel({ inputSize: [h, w], seed: 0 });
+      try {
+        trainModel.compile({ optimizer: tf.train.adam(1e-4), loss: 'categoricalCrossentropy' });
+        const x4 = tf.randomNormal([4, h, w, 3], 0, 1, 'float32', 3);
+        const y4 = tf.oneHot(tf.tensor1d([0, 1, 2, 3], 'int32'), 4);
+        try {
+          const runs: number[] = [];
+          for (let r = 0; r < warmup + Math.min(repeats, 3); r++) {
+            const t0 = performance.now();
+            await trainModel.trainOnBatch(x4, y4);
+            if (r >= warmup) runs.push((performance.now() - t0) / 4);
+          }
+          trainStep = summarizeTimes(runs);
+        } finally {
+          tf.dispose([x4, y4]);
+        }
+      } finally {
+        trainModel.dispose();
+      }
+    }
+
+    const workers = options.workers ?? (await import('os')).availableParallelism();
+    log(`prediction throughput with ${workers} worker(s)`);
+    const t0 = performance.now();
+    const pool = await createImageWorkerPool<ImageItem, ImagePrediction>(model, { workers });
+    const workerStartMs = performance.now() - t0;
+    let throughput: TimeSummary;
+    try {
+      const perMap = 2 * workers;
+      const pixels = x1.dataSync() as Float32Array;
+      const items: ImageItem[] = Array.from({ length: perMap }, () => ({
+        data: pixels,
+        shape: [h, w, 3],
+      }));
+      await pool.map(items.slice(0, workers)); // warm-up: one image per worker
+      const rates: number[] = [];
+      for (let r = 0; r < Math.max(2, Math.min(repeats, 3)); r++) {
+        const s = performance.now();
+        await pool.map(items);
+        rates.push((perMap * 1000) / (performance.now() - s));
+      }
+      throughput = summarizeTimes(rates);
+    } finally {
+      await pool.close();
+    }
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    return {
+      backend: info.name,
+      backendDetail: info.detail,
+      size: [h, w],
+      batch,
+      workers,
+      flopsPerImage,
+      forward,
+      forwardPlain: forwardPlain ?? null,
+      forwardBatch,
+      forwardBatchPlain: forwardBatchPlain ?? null,
+      gradcam,
+      gradcamPlain: gradcamPlain ?? null,
+      trainStep,
+      throughput,
+      workerStartMs,
+      peakRssMb,
+      gflops: flopsPerImage / (forward.median / 1000) / 1e9,
+    };
+  } finally {
+    tf.dispose([x1, xB]);
+    fast.dispose();
+    model.dispose();
+  }
+}

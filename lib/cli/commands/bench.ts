@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import { initBackend } from '../../backend/initBackend';
+import { benchmarkJson, formatBenchmark } from '../../bench/formatBenchmark';
+import { runBenchmark } from '../../bench/runBenchmark';
+import { defaultWorkerCount } from '../../parallel/createWorkerPool';
+import { parseIntOption, parseSizeOption } from '../options';
+
+/**
+ * `breast-density bench [--size N] [--batch B] [--workers N] [--repeats R] [--json]`: time the
+ * forward pass (batch 1 and B), Grad-CAM on add_12, one training step and multi-worker prediction
+ * on the chosen backend; plain Layers model ("before") and fast defaults ("after") side by side.
+ */
+export function registerBenchCommand(program: Command): void {
+  program
+    .command('bench')
+    .description(
+      'Benchmark this machine: forward pass, Grad-CAM, training step, worker throughput, memory, GFLOP/s.',
+    )
+    .option('--size <N|WxH>', 'input size in pixels', parseSizeOption('--size'), [650, 650] as [
+      number,
+      number,
+    ])
+    .option(
+      '--batch <B>',
+      'batch size of the batched forward pass',
+      parseIntOption('--batch', 1, 64),
+      4,
+    )
+    .option(
+      '--workers <N>',
+      'worker threads for the throughput measurement (default: one per core)',
+      parseIntOption('--workers', 1, 256),
+    )
+    .option(
+      '--repeats <R>',
+      'timed runs per measurement, after one warm-up run',
+      parseIntOption('--repeats', 1, 100),
+      5,
+    )
+    .option('--no-baseline', 'skip the plain Layers model ("before") measurements')
+    .option('--json', 'print one JSON record of the medians')
+    .action(
+      async (opts: {
+        size: [number, number];
+        batch: number;
+        workers?: number;
+        repeats: number;
+        baseline: boolean;
+        json?: boolean;
+      }) => {
+        await initBackend();
+        const result = await runBenchmark({
+          size: opts.size,
+          batch: opts.batch,
+          workers: opts.workers ?? defaultWorkerCount(),
+          repeats: opts.repeats,
+          baseline: opts.baseline,
+          log: (l) => process.stderr.write(`bench: ${l}\n`),
+        });
+        if ('unavailable' in result.trainStep) {
+          process.stderr.write(
+            `bench: training step unavailable: ${result.trainStep.unavailable}\n`,
+          );
+        }
+        process.stdout.write(
+          opts.json ? `${JSON.stringify(benchmarkJson(result))}\n` : `${formatBenchmark(result)}\n`,
+        );
+      },
+    );
+}

@@ -1,0 +1,2 @@
+export * from './createInferenceModel';
+export * from './foldBatchNorm';
