@@ -194,7 +194,13 @@ describe('MIME bundles', () => {
       [PLOTLY_MIME, 'image/png', 'text/html', 'text/plain'].sort(),
     );
     assert.equal(typeof b[PLOTLY_MIME], 'object');
-    assert.deepEqual(b[PLOTLY_MIME], fig);
+    // Same figure, with string titles in the object form plotly.js 3 requires.
+    const expected = JSON.parse(JSON.stringify(fig));
+    expected.layout.title = { text: 'Confusion matrix' };
+    expected.layout.xaxis.title = { text: 'predicted' };
+    expected.layout.yaxis.title = { text: 'true' };
+    assert.deepEqual(b[PLOTLY_MIME], expected);
+    assert.equal(fig.layout?.title, 'Confusion matrix', "the caller's figure is not modified");
     const png = Buffer.from(String(b['image/png']), 'base64');
     assert.deepEqual(png, renderFigurePng(fig));
     const html = String(b['text/html']);
@@ -236,19 +242,27 @@ describe('kernel messages', () => {
     delete (require.cache as Record<string, unknown>)[fakeFile];
   });
 
-  test('outside a kernel every display call is a no-op returning false', () => {
+  test('outside a kernel display calls send nothing (tables print plain text)', () => {
     assert.equal(inKernel(), false);
-    assert.equal(displayFigure(confusionFigure(true)), false);
-    assert.equal(displayHtml('<b>x</b>'), false);
-    assert.equal(displayTable([{ a: 1 }]), false);
-    assert.equal(displayPng(renderFigurePng(confusionFigure(true))), false);
+    const written: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((s: string) => (written.push(s), true)) as typeof process.stdout.write;
+    try {
+      displayFigure(confusionFigure(true));
+      displayHtml('<b>x</b>');
+      displayPng(renderFigurePng(confusionFigure(true)));
+      displayTable([{ a: 1 }]);
+    } finally {
+      process.stdout.write = write;
+    }
+    assert.deepEqual(written, ['a\n-\n1\n']);
   });
 
   test('in a kernel (detected at call time): one message per figure, plotly.js only in the first', () => {
     installFakeKernel();
     assert.equal(inKernel(), true);
-    assert.equal(displayFigure(confusionFigure(true)), true);
-    assert.equal(displayFigure(confusionFigure(false)), true);
+    displayFigure(confusionFigure(true));
+    displayFigure(confusionFigure(false));
     assert.equal(sent.length, 2);
     const [first, second] = sent.map((s) => s.content.data);
     assert.deepEqual(

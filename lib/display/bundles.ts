@@ -33,9 +33,14 @@ export function pngBundle(png: Uint8Array, alt = 'PNG image'): MimeBundle {
   };
 }
 
-/** Show a PNG inline in the notebook (no-op outside a tslab kernel). Returns whether it was sent. */
-export function displayPng(png: Uint8Array, alt?: string): boolean {
-  return sendDisplay(pngBundle(png, alt));
+/**
+ * Show a PNG inline in the notebook (no-op outside a tslab kernel). Returns nothing, so that a
+ * call as the last line of a cell prints nothing.
+ * @throws InputError when the bytes are not a PNG (also outside a kernel).
+ */
+export function displayPng(png: Uint8Array, alt?: string): void {
+  const bundle = pngBundle(png, alt);
+  sendDisplay(bundle);
 }
 
 /** MIME bundle of an HTML fragment (plus `text/plain` with the tags removed). */
@@ -43,9 +48,9 @@ export function htmlBundle(html: string): MimeBundle {
   return { 'text/html': html, 'text/plain': html.replace(/<[^>]*>/g, '').trim() || '<HTML>' };
 }
 
-/** Show HTML inline in the notebook (no-op outside a tslab kernel). Returns whether it was sent. */
-export function displayHtml(html: string): boolean {
-  return sendDisplay(htmlBundle(html));
+/** Show HTML inline in the notebook (no-op outside a tslab kernel). */
+export function displayHtml(html: string): void {
+  sendDisplay(htmlBundle(html));
 }
 
 /** A table cell value. */
@@ -135,7 +140,14 @@ export function tableBundle(table: TableInput, options: TableOptions = {}): Mime
   return { 'text/html': html, 'text/plain': text };
 }
 
-/** Show a table (HTML + plain text) in the notebook (no-op outside a kernel). Returns whether it was sent. */
-export function displayTable(table: TableInput, options?: TableOptions): boolean {
-  return sendDisplay(tableBundle(table, options));
+/**
+ * Show a table (HTML + plain text) in the notebook; outside a kernel, print the plain-text table
+ * on stdout (so CLI scripts and plain Node runs still see it).
+ * @throws InputError for rows that do not match the columns.
+ */
+export function displayTable(table: TableInput, options?: TableOptions): void {
+  const bundle = tableBundle(table, options);
+  if (!sendDisplay(bundle))
+    process.stdout.write(`${String(bundle['text/plain'])}
+`);
 }

@@ -77,19 +77,44 @@ function figureDiv(figure: PlotlyFigure, divId: string, png: Uint8Array | undefi
   );
 }
 
+const isAxisKey = (k: string): boolean => /^[xy]axis\d*$/.test(k);
+
+/**
+ * A copy of the figure as plain JSON, with string titles (`title: 'x'`, accepted by
+ * {@link renderFigurePng} and plotly.js 2) rewritten as `{text: 'x'}`, the only form plotly.js 3
+ * draws (layout, axes, colorbars).
+ */
+export function normalizeFigure(figure: PlotlyFigure): PlotlyFigure {
+  const copy = JSON.parse(JSON.stringify(figure)) as PlotlyFigure;
+  const fix = (o: Record<string, unknown> | undefined): void => {
+    if (o && typeof o.title === 'string') o.title = { text: o.title };
+  };
+  const layout = copy.layout as Record<string, unknown> | undefined;
+  if (layout) {
+    fix(layout);
+    for (const [k, v] of Object.entries(layout))
+      if (isAxisKey(k) && v && typeof v === 'object') fix(v as Record<string, unknown>);
+  }
+  for (const t of copy.data) {
+    const colorbar = (t as Record<string, unknown>).colorbar;
+    if (colorbar && typeof colorbar === 'object') fix(colorbar as Record<string, unknown>);
+  }
+  return copy;
+}
+
 /**
  * The MIME bundle of a figure (pure: no kernel needed).
  * @param figure Plotly figure as plain JSON.
- * @returns `{'application/vnd.plotly.v1+json': figure (object), 'text/html', 'image/png' (base64), 'text/plain'}`.
+ * @returns `{'application/vnd.plotly.v1+json': figure (object, titles normalised), 'text/html', 'image/png' (base64), 'text/plain'}`.
  */
 export function figureBundle(figure: PlotlyFigure, options: FigureBundleOptions = {}): MimeBundle {
   const png = options.png ?? renderFigurePng(figure);
+  // A normalised deep copy: the message holds plain JSON, not the caller's (mutable) object.
+  const json = normalizeFigure(figure);
   const divId = options.divId ?? `bd-figure-${randomBytes(6).toString('hex')}`;
   const html =
     ((options.includePlotlyJs ?? true) ? `${plotlyScriptTags()}\n` : '') +
-    figureDiv(figure, divId, png);
-  // A deep copy: the message must hold plain JSON, not the caller's (possibly mutated) object.
-  const json = JSON.parse(JSON.stringify(figure)) as PlotlyFigure;
+    figureDiv(json, divId, png);
   return {
     [PLOTLY_MIME]: json,
     'text/html': html,
@@ -101,16 +126,13 @@ export function figureBundle(figure: PlotlyFigure, options: FigureBundleOptions 
 /**
  * Show a plotly figure in the notebook as ONE display message with the plotly JSON, HTML and PNG
  * (see the module comment). No-op outside a tslab kernel (nothing is drawn).
- * @returns Whether a message was sent.
  */
-export function displayFigure(figure: PlotlyFigure, options: DisplayFigureOptions = {}): boolean {
-  const writer = findDisplayWriter();
-  if (!writer) return false;
+export function displayFigure(figure: PlotlyFigure, options: DisplayFigureOptions = {}): void {
+  if (!findDisplayWriter()) return;
   const mode = options.plotlyJs ?? 'once';
   const include = mode === 'always' || (mode === 'once' && !plotlyJsSent);
   const sent = sendDisplay(figureBundle(figure, { includePlotlyJs: include }));
   if (sent && include) plotlyJsSent = true;
-  return sent;
 }
 
 /**
@@ -122,6 +144,6 @@ export function figureHtml(figure: PlotlyFigure, options: { title?: string } = {
   const title = options.title ?? (figureTitle(figure) || 'figure');
   return (
     `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8"/>\n<title>${escapeHtml(title)}</title>\n</head>\n<body>\n` +
-    `${plotlyScriptTags()}\n${figureDiv(figure, 'figure', undefined)}\n</body>\n</html>\n`
+    `${plotlyScriptTags()}\n${figureDiv(normalizeFigure(figure), 'figure', undefined)}\n</body>\n</html>\n`
   );
 }

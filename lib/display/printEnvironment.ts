@@ -79,9 +79,9 @@ export function environmentInfo(): EnvironmentInfo {
 /**
  * Print the environment (one line per item on stdout) and, in a notebook, show it as a table.
  * Call `await initBackend()` first so that the backend line is the one the notebook uses.
- * @returns The same information as {@link environmentInfo}.
+ * Returns nothing (a last-line call prints nothing more); {@link environmentInfo} returns the data.
  */
-export function printEnvironment(): EnvironmentInfo {
+export function printEnvironment(): void {
   const info = environmentInfo();
   const rows = [
     {
@@ -95,5 +95,4 @@ export function printEnvironment(): EnvironmentInfo {
   ];
   if (!sendDisplay(tableBundle(rows, { caption: 'Environment' })))
     for (const r of rows) process.stdout.write(`${r.component}: ${r.version}\n`);
-  return info;
 }
