@@ -10,6 +10,7 @@ import { registerImportKerasCommand } from './commands/importKeras';
 import { registerInfoCommand } from './commands/info';
 import { registerPreprocessCommand } from './commands/preprocess';
 import { registerMetricsCommand } from './commands/metrics';
+import { registerPredictCommand } from './commands/predict';
 import { registerSummaryCommand } from './commands/summary';
 
 /** Build the command tree (no side effects until `parseAsync`). */
@@ -26,6 +27,7 @@ export function createProgram(): Command {
   registerImportKerasCommand(program);
   registerMetricsCommand(program);
   registerBenchCommand(program);
+  registerPredictCommand(program);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError();
   return program;
 }

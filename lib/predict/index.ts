@@ -7,3 +7,6 @@ export * from './labelsFile';
 export * from './predictionCsv';
 export * from './predictionFile';
 export * from './readTextInput';
+export * from './forwardFunction';
+export * from './predictDataset';
+export * from './predictItems';

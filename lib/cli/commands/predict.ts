@@ -1,0 +1,124 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Command } from 'commander';
+import { initBackend } from '../../backend/initBackend';
+import { describeDataset, readImageDataset } from '../../data/readImageDataset';
+import { InputError, UsageError } from '../../errors';
+import { ensureWritableDir, writeFileAtomic } from '../../io/atomicWrite';
+import { isProjection, type Projection } from '../../model/constants';
+import { loadDensityModel } from '../../modelFiles/loadDensityModel';
+import { layersModelForward } from '../../predict/forwardFunction';
+import { itemsFromDataset, itemsFromFiles } from '../../predict/predictDataset';
+import { predictItems } from '../../predict/predictItems';
+import { formatPredictionCsv } from '../../predict/predictionCsv';
+import { formatPredictionFile } from '../../predict/predictionFile';
+import { parseIntOption } from '../options';
+
+interface PredictCliOptions {
+  model: string;
+  data?: string;
+  image?: string[];
+  out: string;
+  batch: number;
+  projection?: string;
+  split?: string;
+}
+
+/** The CSV written beside a probability file: same name, extension `.csv`. */
+export function csvPathFor(out: string): string {
+  const ext = path.extname(out);
+  return `${ext ? out.slice(0, -ext.length) : out}.csv`;
+}
+
+/** `breast-density predict`: class probabilities of a dataset or of images. */
+export function registerPredictCommand(program: Command): void {
+  program
+    .command('predict')
+    .description(
+      'Run a model on a directory dataset (<dir>/<A|B|C|D>/*.png or <root>/<PROJECTION>/<split>/<class>/) or on images, ' +
+        'and write the probabilities in the original format (numpy savetxt %.18e, columns A B C D, rows in Keras ' +
+        'flow_from_directory order) plus a CSV beside it (file, subject, projection, true class, probabilities, predicted class).',
+    )
+    .requiredOption('--model <dir>', 'model directory (model.json + weights + metadata)')
+    .option('--data <dir>', 'dataset folder with class folders A B C D')
+    .option('--image <file...>', 'image file(s) instead of a dataset (PNG 8/16-bit, JPEG, …)')
+    .option('--projection <P>', 'with --data: projection folder to use (CC_L CC_R MLO_L MLO_R)')
+    .option('--split <name>', 'with --data: split folder to use (e.g. test)')
+    .requiredOption(
+      '--out <file>',
+      'probability file to write, e.g. Prediction/predictions_ccr.txt (the CSV goes beside it)',
+    )
+    .option('--batch <N>', 'images per forward pass', parseIntOption('--batch', 1, 1024), 4)
+    .action(async (opts: PredictCliOptions) => {
+      if ((opts.data === undefined) === (opts.image === undefined)) {
+        throw new UsageError('predict: give exactly one of --data DIR or --image FILE…');
+      }
+      if (opts.projection !== undefined && !isProjection(opts.projection)) {
+        throw new UsageError(
+          `--projection: expected one of CC_L CC_R MLO_L MLO_R, got "${opts.projection}"`,
+        );
+      }
+      if (path.extname(opts.out).toLowerCase() === '.csv') {
+        throw new UsageError(
+          `--out: expected the probability file (e.g. predictions.txt), got a .csv name "${opts.out}"`,
+        );
+      }
+      const out = path.resolve(opts.out);
+      if (fs.existsSync(out) && fs.statSync(out).isDirectory()) {
+        throw new InputError(
+          `${opts.out}: --out is a directory; expected a file name such as ${path.join(opts.out, 'predictions.txt')}`,
+        );
+      }
+      ensureWritableDir(path.dirname(out));
+
+      let items;
+      let dataProjection: Projection | null = null;
+      if (opts.data !== undefined) {
+        const ds = readImageDataset(opts.data, {
+          projection: opts.projection as Projection | undefined,
+          split: opts.split,
+        });
+        process.stderr.write(`${describeDataset(ds)}\n`);
+        items = itemsFromDataset(ds);
+        dataProjection = ds.projection;
+      } else {
+        for (const f of opts.image!) {
+          if (!fs.existsSync(f)) throw new InputError(`${f}: image does not exist`);
+        }
+        items = itemsFromFiles(opts.image!);
+      }
+
+      await initBackend();
+      const { model, metadata } = await loadDensityModel(opts.model);
+      try {
+        if (metadata.projection && dataProjection && metadata.projection !== dataProjection) {
+          process.stderr.write(
+            `breast-density: warning: the model was trained for ${metadata.projection}, the data is ${dataProjection}\n`,
+          );
+        }
+        const result = await predictItems(items, layersModelForward(model), {
+          inputSize: metadata.inputSize,
+          batchSize: opts.batch,
+          label: `predict${dataProjection ? ` ${dataProjection}` : ''}`,
+        });
+        const csv = csvPathFor(out);
+        writeFileAtomic(out, formatPredictionFile(result.probabilities));
+        writeFileAtomic(csv, formatPredictionCsv(result.records));
+        const known = result.records.filter((r) => r.trueClass !== null);
+        const correct = known.filter((r) => r.trueClass === r.predictedClass).length;
+        const lines = [
+          `predicted ${result.records.length} images at ${metadata.inputSize[0]}x${metadata.inputSize[1]} in ${result.seconds.toFixed(1)} s (${((1000 * result.seconds) / result.records.length).toFixed(0)} ms/image)`,
+          ...(known.length > 0
+            ? [
+                `accuracy ${correct}/${known.length} = ${(correct / known.length).toFixed(3)} (true class from the folders)`,
+              ]
+            : []),
+          `wrote ${opts.out}`,
+          `wrote ${csvPathFor(opts.out)}`,
+        ];
+        process.stdout.write(`${lines.join('\n')}\n`);
+      } finally {
+        model.dispose();
+      }
+    });
+}

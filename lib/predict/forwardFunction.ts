@@ -1,0 +1,35 @@
+/**
+ * The forward pass used by prediction, behind a one-function interface so that a faster
+ * implementation (batch-norm folded into the convolutions, worker threads) can replace the plain
+ * Layers model without touching the prediction loop.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Class probabilities of a batch.
+ * Contract: takes float32 `[n, H, W, 3]` preprocessed inputs (not disposed by the function) and
+ * returns a NEW float32 `[n, classes]` tensor of probabilities (rows sum to 1) that the caller
+ * disposes.
+ */
+export type ForwardFunction = (batch: tf.Tensor4D) => tf.Tensor2D;
+
+/** Activation of the model's last layer (`softmax` for the original network, `linear` for logits). */
+export function headActivation(model: tf.LayersModel): string {
+  const last = model.layers[model.layers.length - 1];
+  const config = last.getConfig() as { activation?: unknown };
+  return typeof config.activation === 'string' ? config.activation : 'linear';
+}
+
+/**
+ * Forward function of a Layers model: `model.predict`, with a softmax added when the model ends
+ * in a linear head (so that the output is always probabilities).
+ * @param model A density model (not disposed here; its owner disposes it).
+ */
+export function layersModelForward(model: tf.LayersModel): ForwardFunction {
+  const addSoftmax = headActivation(model) !== 'softmax';
+  return (batch) =>
+    tf.tidy(() => {
+      const out = model.predict(batch) as tf.Tensor2D;
+      return addSoftmax ? tf.softmax(out) : out;
+    });
+}
