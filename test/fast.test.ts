@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { setupTf } from './helpers/tf';
 import { createDensityModel, LAST_ADD_LAYER } from '../lib/model';
-import { createInferenceModel, foldBatchNorm } from '../lib/fast';
+import {
+  closedFormApplies,
+  createInferenceModel,
+  fastCamGradients,
+  foldBatchNorm,
+} from '../lib/fast';
+import { camGradients, createCam } from '../lib/cam';
 
 const SIZE = 64;
 
@@ -181,5 +187,45 @@ test('fast model: rejects inputs of the wrong shape or dtype with a clear messag
   assert.throws(() => fast.predict(ints), /expected a float32 input, got int32/);
   tf.dispose([gray, ints]);
   fast.dispose();
+  model.dispose();
+});
+
+test('fast Grad-CAM inputs on add_12 equal the autodiff ones; Grad-CAM maps use them by default', async () => {
+  await setupTf();
+  const model = randomisedModel(13);
+  assert.equal(closedFormApplies(model, LAST_ADD_LAYER), true);
+  assert.equal(closedFormApplies(model, 'add_11'), false);
+  assert.equal(closedFormApplies(model, 'no_such_layer'), false);
+  const x = tf.randomNormal([2, SIZE, SIZE, 3], 0, 1, 'float32', 21) as tf.Tensor4D;
+  for (const targets of [undefined, [1, 3]] as const) {
+    const before = tf.memory().numTensors;
+    const ref = camGradients(model, x, LAST_ADD_LAYER, targets ? [...targets] : undefined);
+    const got = fastCamGradients(model, x, LAST_ADD_LAYER, targets ? [...targets] : undefined);
+    assert.deepEqual(got.targets, ref.targets);
+    assert.deepEqual(got.predicted, ref.predicted);
+    for (const k of ['activations', 'gradients', 'logits'] as const) {
+      const scale = tf.tidy(() => tf.max(tf.abs(ref[k])).dataSync()[0]);
+      const d = maxAbsDiff(got[k], ref[k]);
+      assert.ok(d <= 1e-4 * scale, `${k}: differs by ${d} (scale ${scale})`);
+    }
+    tf.dispose([
+      ref.activations,
+      ref.gradients,
+      ref.logits,
+      got.activations,
+      got.gradients,
+      got.logits,
+    ]);
+    assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
+  }
+  const maps = createCam(model, 'gradcam').compute(x);
+  const g = camGradients(model, x, LAST_ADD_LAYER);
+  const w = tf.tidy(() => tf.mean(g.gradients, [1, 2]).arraySync() as number[][]);
+  for (let b = 0; b < 2; b++) {
+    const scale = Math.max(...w[b].map(Math.abs));
+    const d = Math.max(...w[b].map((v, k) => Math.abs(v - maps.weights![b][k])));
+    assert.ok(d <= 1e-4 * scale, `image ${b}: Grad-CAM weights differ by ${d}`);
+  }
+  tf.dispose([x, g.activations, g.gradients, g.logits]);
   model.dispose();
 });

@@ -10,6 +10,7 @@
  * of the same signed sum: the regions whose activation speaks *against* the target class.
  */
 import * as tf from '@tensorflow/tfjs';
+import { closedFormApplies, fastCamGradients } from '../fast/fastCamGradients';
 import { LAST_ADD_LAYER } from '../model/constants';
 import { camGradients } from './camGradients';
 import type { CamTarget } from './camTargets';
@@ -135,7 +136,11 @@ export abstract class BaseCam implements Cam {
       input.rank === 4,
       () => `expected input [batch, H, W, channels], got shape ${JSON.stringify(input.shape)}`,
     );
-    const g = camGradients(this.model, input, this.layer, targets, this.classNames);
+    // Default fast path on the last Add layer: one fast forward pass + closed-form gradient
+    // (lib/fast/fastCamGradients.ts, same values); other layers: autodiff.
+    const g = closedFormApplies(this.model, this.layer)
+      ? fastCamGradients(this.model, input, this.layer, targets, this.classNames)
+      : camGradients(this.model, input, this.layer, targets, this.classNames);
     let raw: RawCamMaps | undefined;
     try {
       raw = this.rawMaps(g.activations, g.gradients);

@@ -1,2 +1,3 @@
 export * from './createInferenceModel';
 export * from './foldBatchNorm';
+export * from './fastCamGradients';
