@@ -10,6 +10,7 @@ import { registerImportKerasCommand } from './commands/importKeras';
 import { registerInfoCommand } from './commands/info';
 import { registerPreprocessCommand } from './commands/preprocess';
 import { registerMetricsCommand } from './commands/metrics';
+import { registerPhantomCommand } from './commands/phantom';
 import { registerPredictCommand } from './commands/predict';
 import { registerSummaryCommand } from './commands/summary';
 
@@ -22,6 +23,7 @@ export function createProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerSummaryCommand(program);
+  registerPhantomCommand(program);
   registerInfoCommand(program);
   registerPreprocessCommand(program);
   registerImportKerasCommand(program);

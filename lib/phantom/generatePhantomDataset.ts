@@ -1,0 +1,275 @@
+/**
+ * A whole phantom dataset on disk, in the layout of the original (`flow_from_directory`):
+ *
+ * ```
+ * <out>/<PROJ>/<split>/<class>/<subject>_1_<class>_<PROJ>.png     images (8-bit gray)
+ * <out>/masks/<PROJ>/<split>/<class>/<stem>_mask.png              ground truth (see phantomMask)
+ * <out>/records/<PROJ>/<split>/<class>/<stem>.json                PhantomRecord
+ * <out>/manifest.csv                                              one row per image
+ * <out>/phantom.json                                              generation options
+ * ```
+ *
+ * `masks/` and `records/` are not projection folders, so `readImageDataset` never lists them.
+ * Subjects: each has four views (CC_L, CC_R, MLO_L, MLO_R) sharing one outline seed (left and
+ * right mirrored) and a subject dense fraction; each view's fraction is the subject's plus
+ * N(0, viewJitter²) noise, kept inside the subject's class unless `sameClassViews` is false.
+ * Subject classes follow `classBalance` exactly (largest remainder), the subject fraction is
+ * uniform inside its class interval (2 % margins; A from 3 %, D up to 95 %), and the split is by
+ * subject, stratified by class, so the views of one subject never straddle train and test.
+ * Everything derives from `seed`; the directory is written atomically (complete or absent).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { createRng, hashSeed, shuffledIndices } from '../data/createRng';
+import { InputError } from '../errors';
+import { writeDirAtomic } from '../io/atomicWrite';
+import { CLASS_NAMES, PROJECTIONS, type ClassName } from '../model/constants';
+import { createProgress, type ProgressOptions } from '../progress/createProgress';
+import { DENSITY_THRESHOLDS, classInterval } from './densityClass';
+import { encodeGray8Png } from './encodeGray8Png';
+import { PHANTOM_DEFAULT_SIZE, PHANTOM_GENERATOR, generatePhantom } from './generatePhantom';
+import { formatManifest, type ManifestRow } from './manifest';
+import { encodePhantomMask } from './phantomMask';
+
+/** Options of {@link generatePhantomDataset}. */
+export interface PhantomDatasetOptions {
+  /** Number of subjects (each gives 4 images). */
+  subjects: number;
+  /** Master seed. */
+  seed: number;
+  /** Image width (default 384). */
+  width?: number;
+  /** Image height (default 672). */
+  height?: number;
+  /** Fractions of subjects in train, val, test (sum 1). Default [0.8, 0.1, 0.1]. */
+  split?: [number, number, number];
+  /** Relative frequency of classes A–D among subjects. Default equal. */
+  classBalance?: [number, number, number, number];
+  /** Class thresholds. Default [0.25, 0.5, 0.75]. */
+  thresholds?: [number, number, number];
+  /** SD of the per-view dense fraction around the subject's. Default 0.04. */
+  viewJitter?: number;
+  /** Keep every view in the subject's class (default true). */
+  sameClassViews?: boolean;
+  /** Subject id prefix (default `ph`): ids are `ph0001`, `ph0002`… */
+  subjectPrefix?: string;
+  /** Replace an existing phantom dataset at the output path (default false). */
+  overwrite?: boolean;
+  /** Progress sink (default `auto`: bar on a terminal). */
+  progress?: ProgressOptions['sink'];
+}
+
+/** Split names in the order of the `split` fractions. */
+export const PHANTOM_SPLITS = ['train', 'val', 'test'] as const;
+
+/** Largest-remainder apportionment of `n` items by weights. */
+export function apportion(n: number, weights: readonly number[]): number[] {
+  const total = weights.reduce((a, b) => a + b, 0);
+  const exact = weights.map((w) => (n * w) / total);
+  const counts = exact.map(Math.floor);
+  const order = exact
+    .map((e, i) => ({ i, rem: e - Math.floor(e) }))
+    .sort((a, b) => b.rem - a.rem || a.i - b.i);
+  let left = n - counts.reduce((a, b) => a + b, 0);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    counts[i]++;
+    left--;
+  }
+  return counts;
+}
+
+function checkOptions(o: PhantomDatasetOptions): void {
+  if (!(Number.isInteger(o.subjects) && o.subjects >= 1 && o.subjects <= 100_000)) {
+    throw new InputError(`subjects: expected a whole number from 1 to 100000, got ${o.subjects}`);
+  }
+  const split = o.split ?? [0.8, 0.1, 0.1];
+  if (
+    split.length !== 3 ||
+    split.some((v) => !(v >= 0)) ||
+    Math.abs(split[0] + split[1] + split[2] - 1) > 1e-6
+  ) {
+    throw new InputError(
+      `split: expected three fractions ≥ 0 summing to 1, got ${split.join(',')}`,
+    );
+  }
+  const bal = o.classBalance ?? [1, 1, 1, 1];
+  if (bal.length !== 4 || bal.some((v) => !(v >= 0)) || !(bal.reduce((a, b) => a + b, 0) > 0)) {
+    throw new InputError(
+      `classBalance: expected four weights ≥ 0, not all 0, got ${bal.join(',')}`,
+    );
+  }
+}
+
+/**
+ * Generate a phantom dataset (images, masks, records, manifest) into `outDir`.
+ * @param outDir Output folder: must not exist, be empty, or (with `overwrite`) hold a previous
+ *   phantom dataset (it has a `manifest.csv`); anything else is refused.
+ * @param options Subjects, seed, size, split, class balance.
+ * @returns The manifest rows, in file order (projection, split, class, subject).
+ * @throws InputError for bad options or an output folder it must not replace.
+ */
+export async function generatePhantomDataset(
+  outDir: string,
+  options: PhantomDatasetOptions,
+): Promise<ManifestRow[]> {
+  checkOptions(options);
+  const width = options.width ?? PHANTOM_DEFAULT_SIZE.width;
+  const height = options.height ?? PHANTOM_DEFAULT_SIZE.height;
+  if (!(
+    Number.isInteger(width) &&
+    Number.isInteger(height) &&
+    width >= 16 &&
+    height >= 16 &&
+    width <= 8192 &&
+    height <= 8192
+  )) {
+    throw new InputError(
+      `size: expected whole width and height from 16 to 8192, got ${width}x${height}`,
+    );
+  }
+  const split = options.split ?? [0.8, 0.1, 0.1];
+  const thresholds = options.thresholds ?? ([...DENSITY_THRESHOLDS] as [number, number, number]);
+  const jitter = options.viewJitter ?? 0.04;
+  const sameClass = options.sameClassViews ?? true;
+  const prefix = options.subjectPrefix ?? 'ph';
+  if (fs.existsSync(outDir)) {
+    if (!fs.statSync(outDir).isDirectory()) throw new InputError(`${outDir}: exists and is a file`);
+    const entries = fs.readdirSync(outDir);
+    if (entries.length > 0) {
+      if (!options.overwrite) {
+        throw new InputError(
+          `${outDir}: exists and is not empty; choose a new folder or pass --overwrite`,
+        );
+      }
+      if (!entries.includes('manifest.csv')) {
+        throw new InputError(
+          `${outDir}: not a phantom dataset (no manifest.csv); refusing to replace it`,
+        );
+      }
+    }
+  }
+
+  // Subjects: class, dense fraction, split.
+  const rng = createRng(`dataset:${options.seed}`);
+  const n = options.subjects;
+  const counts = apportion(n, options.classBalance ?? [1, 1, 1, 1]);
+  const classes: ClassName[] = [];
+  counts.forEach((c, k) => {
+    for (let j = 0; j < c; j++) classes.push(CLASS_NAMES[k]);
+  });
+  const perm = shuffledIndices(n, rng);
+  const subjects = perm.map((p, i) => {
+    const className = classes[p];
+    const [lo, hi] = classInterval(className, thresholds);
+    const a = className === 'A' ? Math.max(lo, 0.03) : lo + 0.02;
+    const b = className === 'D' ? Math.min(hi, 0.95) : hi - 0.02;
+    return {
+      id: `${prefix}${String(i + 1).padStart(Math.max(4, String(n).length), '0')}`,
+      className,
+      fraction: rng.uniform(a, b),
+      bounds: [lo + 0.005, hi - 0.005] as [number, number],
+      split: '' as string,
+    };
+  });
+  for (const cls of CLASS_NAMES) {
+    const members = subjects.filter((s) => s.className === cls);
+    const [nTrain, nVal] = apportion(members.length, split);
+    members.forEach((s, j) => {
+      s.split = j < nTrain ? 'train' : j < nTrain + nVal ? 'val' : 'test';
+    });
+  }
+
+  const total = n * PROJECTIONS.length;
+  const progress = createProgress({
+    total,
+    label: 'phantom',
+    unit: 'images',
+    sink: options.progress ?? 'auto',
+  });
+  const rows: ManifestRow[] = [];
+  try {
+    await writeDirAtomic(outDir, (tmp) => {
+      let done = 0;
+      for (const s of subjects) {
+        const anatomySeed = hashSeed(`${options.seed}:${s.id}:anatomy`);
+        const viewRng = createRng(`${options.seed}:${s.id}:views`);
+        for (const projection of PROJECTIONS) {
+          let f = s.fraction + jitter * viewRng.normal();
+          f = sameClass
+            ? Math.min(Math.max(f, s.bounds[0]), s.bounds[1])
+            : Math.min(Math.max(f, 0.01), 0.97);
+          const seed = hashSeed(`${options.seed}:${s.id}:${projection}`);
+          const ph = generatePhantom({
+            seed,
+            anatomySeed,
+            projection,
+            denseFraction: f,
+            width,
+            height,
+            subject: s.id,
+            thresholds,
+          });
+          const cls = ph.record.className;
+          const stem = `${s.id}_1_${cls}_${projection}`;
+          const rel = [projection, s.split, cls];
+          const image = [...rel, `${stem}.png`].join('/');
+          const mask = ['masks', ...rel, `${stem}_mask.png`].join('/');
+          const record = ['records', ...rel, `${stem}.json`].join('/');
+          for (const sub of [rel, ['masks', ...rel], ['records', ...rel]]) {
+            fs.mkdirSync(path.join(tmp, ...sub), { recursive: true });
+          }
+          fs.writeFileSync(
+            path.join(tmp, ...image.split('/')),
+            encodeGray8Png(ph.image.data, width, height),
+          );
+          fs.writeFileSync(
+            path.join(tmp, ...mask.split('/')),
+            encodePhantomMask(ph, width, height),
+          );
+          fs.writeFileSync(
+            path.join(tmp, ...record.split('/')),
+            `${JSON.stringify({ ...ph.record, split: s.split, image, mask }, null, 2)}\n`,
+          );
+          rows.push({
+            image,
+            mask,
+            projection,
+            split: s.split,
+            className: cls,
+            subject: s.id,
+            denseFraction: Math.round(ph.record.denseFraction * 1e6) / 1e6,
+            seed,
+          });
+          progress.update(++done);
+        }
+      }
+      rows.sort((a, b) => (a.image < b.image ? -1 : a.image > b.image ? 1 : 0));
+      fs.writeFileSync(path.join(tmp, 'manifest.csv'), formatManifest(rows));
+      fs.writeFileSync(
+        path.join(tmp, 'phantom.json'),
+        `${JSON.stringify(
+          {
+            generator: PHANTOM_GENERATOR,
+            subjects: n,
+            seed: options.seed,
+            width,
+            height,
+            split,
+            classBalance: options.classBalance ?? [1, 1, 1, 1],
+            thresholds,
+            viewJitter: jitter,
+            sameClassViews: sameClass,
+            subjectPrefix: prefix,
+            images: rows.length,
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    });
+  } finally {
+    progress.stop();
+  }
+  return rows;
+}
