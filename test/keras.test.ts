@@ -261,6 +261,22 @@ test('chunked and empty Keras list attributes', () => {
   assert.equal(readStringListAttribute(attrs, 'weight_names', 'x'), null);
 });
 
+/** Write an HDF5 file with h5py: `code` runs with `f` open for writing and `np` imported. */
+function h5py(file: string, code: string): void {
+  const r = spawnSync(
+    PYTHON,
+    [
+      '-c',
+      `import h5py, numpy as np\nwith h5py.File(${JSON.stringify(file)}, 'w') as f:\n${code
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n')}`,
+    ],
+    { encoding: 'utf8' },
+  );
+  assert.equal(r.status, 0, r.stderr);
+}
+
 const unreadableCases: { name: string; make: (p: string) => void; message: RegExp }[] = [
   { name: 'missing', make: () => undefined, message: /: file does not exist$/ },
   {
@@ -280,14 +296,26 @@ const unreadableCases: { name: string; make: (p: string) => void; message: RegEx
       /: unreadable HDF5 file, truncated or damaged|cannot read the data, file truncated or damaged/,
   },
   {
+    name: 'model_config not JSON',
+    make: (p) =>
+      h5py(
+        p,
+        `f.attrs['model_config'] = b'{"class_name": "Model", "config": {'\ng = f.create_group('model_weights'); g.attrs['layer_names'] = np.asarray([b'input_1'])`,
+      ),
+    message: /: model_config attribute is not valid JSON/,
+  },
+  {
+    name: 'integer weights',
+    make: (p) =>
+      h5py(
+        p,
+        `f.attrs['layer_names'] = np.asarray([b'conv2d_1'])\ng = f.create_group('conv2d_1'); g.attrs['weight_names'] = np.asarray([b'conv2d_1/kernel:0'])\ng['conv2d_1/kernel:0'] = np.arange(4, dtype='int32')`,
+      ),
+    message: /: \/conv2d_1\/conv2d_1\/kernel:0: type "<i4", expected floating point \(<f4\)$/,
+  },
+  {
     name: 'hdf5 without keras layout',
-    make: (p) => {
-      const r = spawnSync(PYTHON, [
-        '-c',
-        `import h5py; f = h5py.File(${JSON.stringify(p)}, 'w'); f['x'] = [1, 2]; f.close()`,
-      ]);
-      assert.equal(r.status, 0);
-    },
+    make: (p) => h5py(p, `f['x'] = [1, 2]`),
     message: /: no layer_names attribute \(not a Keras weights file;/,
   },
 ];

@@ -2,7 +2,9 @@
  * Convert a Keras HDF5 file into a model directory of this project (`model.json` + shards +
  * metadata), the format every other command and notebook loads.
  */
+import * as fs from 'fs';
 import * as path from 'path';
+import { InputError } from '../errors';
 import type { Projection } from '../model/constants';
 import { createModelMetadata, type ModelMetadata } from '../modelFiles/modelMetadata';
 import { saveDensityModel } from '../modelFiles/saveDensityModel';
@@ -39,6 +41,25 @@ export interface ImportKerasFileResult {
 }
 
 /**
+ * Check, without creating anything, that directory `dir` exists and is writable or can be
+ * created: its nearest existing ancestor must be a writable directory.
+ * @throws InputError naming `dir` and the obstacle.
+ */
+export function assertCanWriteDir(dir: string): void {
+  let p = path.resolve(dir);
+  while (!fs.existsSync(p) && path.dirname(p) !== p) p = path.dirname(p);
+  if (!fs.statSync(p).isDirectory()) {
+    throw new InputError(`${dir}: cannot create the output directory (${p} is a file)`);
+  }
+  try {
+    fs.accessSync(p, fs.constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new InputError(`${dir}: output directory is not writable (${p}: ${code})`);
+  }
+}
+
+/**
  * Import a Keras HDF5 file (see {@link importKerasModel}) and save it as a model directory with
  * `saveDensityModel` (crash-safe: a failure leaves the previous directory content, or nothing).
  * The metadata records `createdBy: "import-keras"`, the source file, the Keras version and
@@ -55,6 +76,7 @@ export async function importKerasFile(
   outDir: string,
   options: ImportKerasFileOptions = {},
 ): Promise<ImportKerasFileResult> {
+  assertCanWriteDir(outDir); // before the import's seconds of work, and without creating it
   const imported = importKerasModel(file, { inputSize: options.inputSize });
   const { model, contents, ...facts } = imported;
   try {

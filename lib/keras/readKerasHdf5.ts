@@ -148,7 +148,7 @@ function readWeight(file: string, layerGroup: Hdf5Group, weightName: string): Ke
 }
 
 function readWeightsGroup(file: string, group: Hdf5Group): KerasLayerWeights[] {
-  const where = `${file}: ${group.name}`;
+  const where = group.name === '/' ? file : `${file}: ${group.name}`;
   const layerNames = readStringListAttribute(group.attrs, 'layer_names', where);
   if (!layerNames) {
     throw new InputError(
@@ -165,7 +165,7 @@ function readWeightsGroup(file: string, group: Hdf5Group): KerasLayerWeights[] {
       );
     }
     if (!node || !isHdf5Group(node)) {
-      throw new InputError(`${where}/${layerName}: expected a layer group, found a dataset`);
+      throw new InputError(`${where}: ${layerName} is a dataset, expected a layer group`);
     }
     const weightNames =
       readStringListAttribute(node.attrs, 'weight_names', `${file}: ${node.name}`) ?? [];
