@@ -40,7 +40,10 @@ const PATCHES = {
       'const dstDeclFilename = (0, tspath_1.normalizeJoin)(outDir, __bdRel, "__tslab__.d.ts");',
     ],
     ['rootDir: cwd,', 'rootDir: __bdRoot,'],
-    ['path: (0, tspath_1.normalizeJoin)(cwd, rel),', 'path: (0, tspath_1.normalizeJoin)(__bdRoot, rel),'],
+    [
+      'path: (0, tspath_1.normalizeJoin)(cwd, rel),',
+      'path: (0, tspath_1.normalizeJoin)(__bdRoot, rel),',
+    ],
   ],
   'executor.js': [
     [
@@ -63,7 +66,8 @@ function patchedSources(distDir) {
     let src = fs.readFileSync(path.join(distDir, file), 'utf8');
     for (const [search, replace] of edits) {
       const count = src.split(search).length - 1;
-      if (count !== 1) return `${file}: expected the code "${search.split('\n')[0]}" once, found it ${count} times`;
+      if (count !== 1)
+        return `${file}: expected the code "${search.split('\n')[0]}" once, found it ${count} times`;
       src = src.replace(search, () => replace);
     }
     out[file] = src;
@@ -71,8 +75,13 @@ function patchedSources(distDir) {
   return out;
 }
 
+/** The dist/ folder of this checkout's tslab. */
+function tslabDist() {
+  return path.join(path.dirname(require.resolve('tslab/package.json', { paths: [ROOT] })), 'dist');
+}
+
 function main() {
-  const distDir = path.join(path.dirname(require.resolve('tslab/package.json', { paths: [ROOT] })), 'dist');
+  const distDir = tslabDist();
   const sources = patchedSources(distDir);
   if (typeof sources === 'string') {
     process.stderr.write(
@@ -92,4 +101,6 @@ function main() {
   require(path.join(distDir, 'main.js')).main();
 }
 
-main();
+module.exports = { PATCHES, patchedSources, tslabDist };
+
+if (require.main === module) main();
