@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { leakedTensors, setupTf } from './helpers/tf';
 import { makeTmpDir } from './helpers/tmp';
+import { referencePath, referenceSkip } from './helpers/reference';
 import { encodePng } from '../lib/io/png';
 import { InputError } from '../lib/errors';
 import {
@@ -379,3 +380,35 @@ test('datasetBatches streams one-hot batches, shuffles by seed, augments, and le
   );
   assert.ok(tf.memory().numTensors >= 0);
 });
+
+test(
+  'reads the original sample images (../shared/reference/original-testset)',
+  { skip: referenceSkip('original-testset') },
+  async () => {
+    const tf = await setupTf();
+    const root = referencePath('original-testset');
+    const ds = readImageDataset(root, { projection: 'CC_R', split: 'test' });
+    assert.deepEqual(
+      ds.items.map((i) => i.className),
+      ['A', 'B', 'C', 'D'],
+    );
+    assert.equal(ds.skipped.length, 0);
+    assert.ok(ds.items.every((i) => i.projection === 'CC_R' && /^\d+$/.test(i.subject ?? '')));
+    const img = await loadImage(ds.items[0].path);
+    assert.equal(img.sourceBitDepth, 8);
+    assert.ok(img.width >= 800 && img.width <= 1500 && img.height >= 1700 && img.height <= 2400);
+    assert.ok(
+      img.data.some((v) => v > 100),
+      'breast pixels present',
+    );
+    const x = preprocessForNetwork(img, [650, 650]);
+    assert.deepEqual(x.shape, [650, 650, 3]);
+    // Zero mean over the sample (summed in double precision: float32 summation drifts ~1e-4 here).
+    const v = x.dataSync();
+    let sum = 0;
+    for (let i = 0; i < v.length; i++) sum += v[i];
+    assert.ok(Math.abs(sum / v.length) < 1e-6, `mean ${sum / v.length}`);
+    tf.dispose(x);
+    assert.throws(() => readImageDataset(root), /several projections/);
+  },
+);

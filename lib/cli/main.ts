@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { InputError, UsageError } from '../errors';
 import { registerBenchCommand } from './commands/bench';
+import { registerGradcamCommand } from './commands/gradcam';
 import { registerImportKerasCommand } from './commands/importKeras';
 import { registerInfoCommand } from './commands/info';
 import { registerPreprocessCommand } from './commands/preprocess';
@@ -27,6 +28,7 @@ export function createProgram(): Command {
   registerInfoCommand(program);
   registerPreprocessCommand(program);
   registerImportKerasCommand(program);
+  registerGradcamCommand(program);
   registerMetricsCommand(program);
   registerBenchCommand(program);
   registerPredictCommand(program);

@@ -12,13 +12,15 @@
  *    term keeps a subcutaneous fat layer (d = distance to the skin line).
  * 3. The dense mask is `S ≥ t`, with `t` the quantile that makes exactly the requested fraction of
  *    breast pixels dense (breast = not background and, in MLO, not the pectoral region).
- * 4. Intensity (arbitrary units) `r = T(d)·(1 + 0.23·D·(0.85 + 0.15·G₂.₆) + 0.05·L·(1 − 0.7·D))
- *    + skin rim`, with `D` a soft version of the mask (same 50 % boundary), `T(d) = 1 −
- *    0.18·e^(−d/0.05H)` the thickness fall-off towards the skin line, `L` Cooper's-ligament-like
- *    strands (thin bright curves along the zero crossings of another power-law field).
+ * 4. Intensity (arbitrary units) `r = T(d)·(1 + 0.2·D·(0.7 + 0.15·G₂.₆ + 0.25·F)) + λ·L·(1 − 0.6·D)`,
+ *    with `D` a soft version of the mask (same 50 % boundary, smooth over ±0.9 units of S),
+ *    `F` fibrous streaks (the fine field stretched 6:1 along the chest-wall → nipple axis),
+ *    `T(d) = 1 − 0.07·e^(−d/0.04H) + 0.08·e^(−d/0.004H)` a slight thickness fall-off towards the
+ *    skin line plus a thin bright skin line, `L` Cooper's-ligament-like strands (thin bright
+ *    curves along the zero crossings of another power-law field), `λ ~ U(0.06, 0.12)`.
  * 5. Gray = `m + g·(r − mean r) + quantum noise`, where the breast mean `m ~ U(132, 172)` and the
- *    gain `g ~ 105·U(0.75, 1.3)` are drawn independently of the density: mean intensity says
- *    nothing about the class, only the bright-area fraction does.
+ *    gain `g ~ 105·U(0.75, 1.3)` are drawn independently of the density (quantum noise σ ~ U(0.8, 1.8)
+ *    gray levels): mean intensity says nothing about the class, only the bright-area fraction does.
  * 6. MLO: the pectoral region is set to the mean breast gray, as the original preprocessing did.
  *
  * Everything is drawn from the seeds (texture `seed`, outline `anatomySeed`); length scales are
@@ -196,7 +198,7 @@ export function generatePhantom(options: PhantomOptions): Phantom {
   const sy = height * rng.uniform(0.22, 0.32);
   const gain = 105 * rng.uniform(0.75, 1.3);
   const meanTarget = rng.uniform(132, 172);
-  const noiseSd = rng.uniform(1.2, 2.5);
+  const noiseSd = rng.uniform(0.8, 1.8);
   const ox = rng.uniform(0, 1) * nLow;
   const oy = rng.uniform(0, 1) * nLow;
   const ligStrength = rng.uniform(0.06, 0.12);
@@ -216,11 +218,11 @@ export function generatePhantom(options: PhantomOptions): Phantom {
   const dMax = Math.ceil(0.4 * height * 3) + 1;
   const subcutT = new Float32Array(dMax + 1);
   const thickT = new Float32Array(dMax + 1);
-  const rimW = Math.max(0.8, 0.003 * height);
+  const rimW = Math.max(0.8, 0.004 * height);
   for (let j = 0; j <= dMax; j++) {
     const d = j / 3;
     subcutT[j] = 1.5 * Math.exp(-d / (0.03 * height));
-    thickT[j] = 1 - 0.18 * Math.exp(-d / (0.05 * height)) + 0.05 * Math.exp(-d / rimW);
+    thickT[j] = 1 - 0.07 * Math.exp(-d / (0.04 * height)) + 0.08 * Math.exp(-d / rimW);
   }
   const priorX = new Float32Array(width);
   for (let x = 0; x < width; x++) priorX[x] = Math.exp(-0.5 * ((x + 0.5 - cx) / sx) ** 2);
@@ -275,7 +277,7 @@ export function generatePhantom(options: PhantomOptions): Phantom {
       const v = low[x] + 0.45 * mid[x] + 1.3 * (2 * priorX[x] * priorY - 1) - subcutT[dj];
       s[i] = v;
       const thick = thickT[dj] * (1 + 0.035 * fat[x]);
-      termA[i] = thick * 0.27 * (0.65 + 0.25 * mid[x] + 0.2 * fine[x]) - 0.6 * ligStrength * lig;
+      termA[i] = thick * 0.2 * (0.7 + 0.15 * mid[x] + 0.25 * fine[x]) - 0.6 * ligStrength * lig;
       termB[i] = thick + ligStrength * lig;
       if (region[i]) {
         regionValues[rv++] = v;
@@ -298,7 +300,7 @@ export function generatePhantom(options: PhantomOptions): Phantom {
       dense[i] = 1;
       denseCount++;
     }
-    const t = Math.min(Math.max((s[i] - thr) / 1.1 + 0.5, 0), 1);
+    const t = Math.min(Math.max((s[i] - thr) / 1.8 + 0.5, 0), 1);
     const dd = t * t * (3 - 2 * t);
     r[i] = termB[i] + dd * termA[i];
     if (region[i]) rSum += r[i];

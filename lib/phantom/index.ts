@@ -8,3 +8,4 @@ export * from './encodeGray8Png';
 export * from './phantomMask';
 export * from './manifest';
 export * from './generatePhantomDataset';
+export * from './sideBySide';

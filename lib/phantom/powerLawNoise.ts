@@ -194,8 +194,8 @@ export function sampleField(field: Float32Array, n: number, gx: number, gy: numb
 
 /**
  * Fast row-by-row bilinear resampling of a periodic n×n field onto an image grid:
- * pixel (x, y) takes the field at grid coordinates `((x + ½)·scale + offX, (y + ½)·scale + offY)`
- * (wrapping). Per image row the two field rows are blended once, then each pixel needs two
+ * pixel (x, y) takes the field at grid coordinates `((x + ½)·scale + offX, (y + ½)·scaleY + offY)`
+ * (wrapping; `scaleY` defaults to `scale`, a different value stretches the field). Per image row the two field rows are blended once, then each pixel needs two
  * look-ups, several times faster than {@link sampleField} per pixel.
  * @returns `row(y, out)` filling `out[0 … width−1]` with the field values of image row y.
  */
@@ -206,6 +206,7 @@ export function fieldRowSampler(
   scale: number,
   offX: number,
   offY: number,
+  scaleY: number = scale,
 ): (y: number, out: Float32Array) => void {
   const m = n - 1;
   const x0 = new Int32Array(width);
@@ -220,7 +221,7 @@ export function fieldRowSampler(
   }
   const blend = new Float32Array(n);
   return (y, out) => {
-    const g = (y + 0.5) * scale + offY;
+    const g = (y + 0.5) * scaleY + offY;
     const f = Math.floor(g);
     const fy = g - f;
     const r0 = (f & m) * n;

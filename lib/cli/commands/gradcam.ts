@@ -1,0 +1,166 @@
+/**
+ * `breast-density gradcam`: class activation maps for a model and a folder or list of images,
+ * written like the original's `MAPS/` folder, with `gradcam.json`; `--masks` measures the maps
+ * against phantom ground truth (attention ratio, pointing game, deletion/insertion vs random).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Command } from 'commander';
+import { initBackend } from '../../backend/initBackend';
+import { CAM_METHODS, type CamMethod } from '../../cam/camTypes';
+import { describeImageFile, generateCamMaps, type CamJobItem } from '../../cam/generateCamMaps';
+import { readImageDataset } from '../../data/readImageDataset';
+import { UsageError } from '../../errors';
+import { CLASS_NAMES, isProjection, type Projection } from '../../model/constants';
+import { loadDensityModel } from '../../modelFiles/loadDensityModel';
+import { parseIntOption } from '../options';
+
+interface GradcamOptions {
+  model: string;
+  data?: string;
+  image?: string[];
+  out: string;
+  layer?: string;
+  class: string;
+  method: CamMethod;
+  masks?: boolean;
+  steps: number;
+  seed: number;
+  projection?: string;
+  split?: string;
+  negative?: boolean;
+}
+
+const CLASS_CHOICES = ['pred', 'true', ...CLASS_NAMES];
+
+function parseClassOption(value: string): string {
+  const v = value.trim();
+  const norm =
+    v.toLowerCase() === 'pred' || v.toLowerCase() === 'true' ? v.toLowerCase() : v.toUpperCase();
+  if (!CLASS_CHOICES.includes(norm)) {
+    throw new UsageError(`--class: expected one of ${CLASS_CHOICES.join(', ')}, got "${value}"`);
+  }
+  return norm;
+}
+
+function parseMethodOption(value: string): CamMethod {
+  const v = value.trim().toLowerCase();
+  if (!(CAM_METHODS as readonly string[]).includes(v)) {
+    throw new UsageError(`--method: expected one of ${CAM_METHODS.join(', ')}, got "${value}"`);
+  }
+  return v as CamMethod;
+}
+
+function parseProjectionOption(value: string): Projection {
+  const v = value.trim().toUpperCase();
+  if (!isProjection(v))
+    throw new UsageError(`--projection: expected CC_L, CC_R, MLO_L or MLO_R, got "${value}"`);
+  return v;
+}
+
+/** Register `gradcam`. */
+export function registerGradcamCommand(program: Command): void {
+  program
+    .command('gradcam')
+    .description(
+      'Grad-CAM (or Grad-CAM++ / saliency) maps like the original MAPS/ folder: input, coloured map, overlays, contours, 16-bit map, gradcam.json; --masks measures them on phantoms.',
+    )
+    .requiredOption('--model <dir>', 'model directory (model.json + weights)')
+    .option(
+      '--data <dir>',
+      'dataset folder (<root>/<PROJECTION>/<split>/<class>/ or <dir>/<class>/)',
+    )
+    .option('--image <file...>', 'one or more image files instead of --data')
+    .requiredOption('--out <dir>', 'output folder (MAPS/ and gradcam.json are written inside)')
+    .option('--layer <name>', 'layer to explain (default add_12; see `summary` for names)')
+    .option('--class <A|B|C|D|pred|true>', 'class to explain', parseClassOption, 'pred')
+    .option(
+      '--method <name>',
+      `map method: ${CAM_METHODS.join(', ')}`,
+      parseMethodOption,
+      'gradcam' as CamMethod,
+    )
+    .option('--masks', 'measure the maps against phantom ground-truth masks')
+    .option(
+      '--steps <n>',
+      'deletion/insertion steps with --masks (0 = skip)',
+      parseIntOption('--steps', 0, 100),
+      8,
+    )
+    .option('--seed <n>', 'seed of the random-order baseline', parseIntOption('--seed', 0), 0)
+    .option(
+      '--projection <name>',
+      "projection folder of --data (default: the model's)",
+      parseProjectionOption,
+    )
+    .option('--split <name>', 'split folder of --data (train, val, test)')
+    .option('--negative', 'also write the counterfactual map (_negative.png)')
+    .action(async (opts: GradcamOptions) => {
+      if (!opts.data === !opts.image) {
+        throw new UsageError('gradcam: give exactly one of --data DIR or --image FILE…');
+      }
+      await initBackend();
+      const { model, metadata, dir } = await loadDensityModel(opts.model);
+      try {
+        let items: CamJobItem[];
+        if (opts.data) {
+          const projection =
+            (opts.projection as Projection | undefined) ??
+            (metadata.projection && fs.existsSync(path.join(opts.data, metadata.projection))
+              ? metadata.projection
+              : undefined);
+          const ds = readImageDataset(opts.data, {
+            projection,
+            split: opts.split,
+            classNames: metadata.classNames,
+          });
+          for (const s of ds.skipped)
+            process.stderr.write(`breast-density: skipped ${s.path}: ${s.reason}\n`);
+          items = ds.items.map((it) => ({
+            path: it.path,
+            trueClass: it.className,
+            projection: it.projection,
+          }));
+        } else {
+          items = (opts.image ?? []).map(describeImageFile);
+        }
+        const report = await generateCamMaps({
+          model,
+          metadata,
+          modelDir: dir,
+          items,
+          outDir: opts.out,
+          layer: opts.layer,
+          method: opts.method,
+          target: opts.class,
+          masks: opts.masks,
+          deletionSteps: opts.steps,
+          seed: opts.seed,
+          negative: opts.negative,
+          command: ['breast-density', ...process.argv.slice(2)].join(' '),
+          warn: (line) => process.stderr.write(`breast-density: ${line}\n`),
+        });
+        const lines = [
+          `${report.images.length} image(s) mapped (${report.method}, layer ${report.layer}) → ${path.join(opts.out, 'MAPS')}`,
+        ];
+        const empty = report.images.filter((r) => r.emptyMap).length;
+        if (empty)
+          lines.push(`${empty} map(s) all zero after the ReLU (flagged emptyMap in gradcam.json)`);
+        const s = report.explainability;
+        if (s) {
+          const f = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
+          lines.push(
+            'explainability (projection class n: attention ratio | pointing | deletion AUC map/random | insertion AUC map/random | avg drop %)',
+          );
+          for (const g of [...s.byClass, s.overall]) {
+            lines.push(
+              `  ${g.projection} ${g.trueClass} n=${g.n}: ${f(g.attentionRatio)} | ${f(g.pointingHitRate)} | ${f(g.auc.deletion, 3)}/${f(g.auc.deletionRandom, 3)} | ${f(g.auc.insertion, 3)}/${f(g.auc.insertionRandom, 3)} | ${f(g.averageDropPercent, 1)}`,
+            );
+          }
+        }
+        process.stdout.write(`${lines.join('\n')}\n`);
+      } finally {
+        model.dispose();
+      }
+    });
+}
