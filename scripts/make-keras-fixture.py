@@ -13,6 +13,8 @@ Writes into OUT_DIR:
   ``keras_version`` and one group per layer (attribute ``weight_names``, datasets
   ``<layer>/<weight>:0``); group ``optimizer_weights`` (SGD iterations and moments).
 - ``weights.h5``: what ``model.save_weights()`` writes: the ``model_weights`` layout at the root.
+- ``renumbered.h5``: ``whole.h5`` as saved from a Python session in which another model of this
+  architecture was built first (``input_2``, ``conv2d_42`` ... ``conv2d_82``, ``add_13`` ...).
 - ``bad-missing.h5``, ``bad-shape.h5``, ``bad-arch.h5``: weights-only files that must NOT import
   (layer ``batch_normalization_5`` missing; ``conv2d_3`` kernel with 32 instead of 64 filters;
   a 5-class head plus an extra layer ``conv2d_42``).
@@ -188,6 +190,23 @@ def build_graph(size, num_classes, rng, bad_shape=False, extra_layer=False):
         g.counts["conv2d"] = 41
         conv(x, 8, 1, 1, 256)
     return g, out_name
+
+
+def renumbered(g, order, offsets):
+    """The same network with layer numbers shifted per prefix, as Keras names a model built after
+    others in one session (``conv2d_42``... instead of ``conv2d_1``...)."""
+
+    def rename(name):
+        prefix, n = name.rsplit("_", 1)
+        return f"{prefix}_{int(n) + offsets.get(prefix, 0)}"
+
+    r = Graph()
+    for l in g.layers:
+        nl = dict(l, name=rename(l["name"]), inbound=[rename(p) for p in l["inbound"]])
+        nl["config"] = dict(l["config"], name=nl["name"])
+        r.layers.append(nl)
+        r.by_name[nl["name"]] = nl
+    return r, [rename(n) for n in order]
 
 
 def keras_layer_order(g, output):
@@ -376,6 +395,10 @@ def main():
 
     write_whole(os.path.join(args.out, "whole.h5"), g, order, out)
     write_weights_only(os.path.join(args.out, "weights.h5"), g, order)
+
+    offsets = {"input": 1, "conv2d": 41, "batch_normalization": 41, "leaky_re_lu": 37, "max_pooling2d": 1, "add": 12, "dropout": 1, "global_average_pooling2d": 1, "dense": 1}
+    gr, order_r = renumbered(g, order, offsets)
+    write_whole(os.path.join(args.out, "renumbered.h5"), gr, order_r, order_r[-1])
 
     missing = [n for n in order if n != "batch_normalization_5"]
     write_weights_only(os.path.join(args.out, "bad-missing.h5"), g, missing)

@@ -20,6 +20,7 @@ import {
   parseKerasModelConfig,
   readKerasHdf5,
   readStringListAttribute,
+  renumberKerasLayers,
 } from '../lib/keras';
 import { createDensityModel } from '../lib/model';
 import { loadDensityModel } from '../lib/modelFiles';
@@ -173,6 +174,50 @@ test('--size different from the model_config size is allowed and noted', { skip 
     assert.match(r.notes[0], /96x96 requested; the file's model was built for 64x64/);
   } finally {
     r.model.dispose();
+  }
+});
+
+test(
+  'a model built later in a Keras session (conv2d_42…82) imports, renumbered, same prediction',
+  { skip },
+  async () => {
+    const tf = await setupTf();
+    const exp = expected();
+    const r = importKerasModel(fixture('renumbered.h5'), { headActivation: 'linear' });
+    try {
+      assert.equal(r.inputSizeFrom, 'model_config');
+      assert.match(
+        r.notes.join('\n'),
+        /^layer names renumbered: input_2 → input_1, conv2d_42…conv2d_82 → conv2d_1…conv2d_41, batch_normalization_42…batch_normalization_82 → batch_normalization_1…batch_normalization_41, leaky_re_lu_38…leaky_re_lu_74 → leaky_re_lu_1…leaky_re_lu_37, /,
+      );
+      const x = tf.tensor(exp.input, exp.input_shape);
+      const y = r.model.predict(x) as TF.Tensor;
+      assertClose(y.dataSync(), exp.logits, 1e-4, 'logits');
+      tf.dispose([x, y]);
+    } finally {
+      r.model.dispose();
+    }
+  },
+);
+
+test('renumberKerasLayers: a constant shift per prefix only', () => {
+  const model = ['input_1', 'conv2d_1', 'conv2d_2', 'add_1', 'dense_1'];
+  const cases: { file: string[]; renames: [string, string][] }[] = [
+    { file: model, renames: [] },
+    {
+      file: ['input_3', 'conv2d_5', 'conv2d_6', 'add_1', 'dense_2'],
+      renames: [
+        ['input_3', 'input_1'],
+        ['conv2d_5', 'conv2d_1'],
+        ['conv2d_6', 'conv2d_2'],
+        ['dense_2', 'dense_1'],
+      ],
+    },
+    { file: ['conv2d_5', 'conv2d_7'], renames: [] }, // not a constant shift
+    { file: ['conv2d_5', 'conv2d_6', 'conv2d_7'], renames: [] }, // count differs
+  ];
+  for (const c of cases) {
+    assert.deepEqual([...renumberKerasLayers(c.file, model)], c.renames, c.file.join(','));
   }
 });
 

@@ -8,6 +8,33 @@ import { ORIGINAL_INPUT_SIZE } from '../model/constants';
 import { parseKerasModelConfig } from './kerasModelConfig';
 import { checkKerasArchitecture, mapKerasWeights } from './mapKerasWeights';
 import { readKerasHdf5, type KerasHdf5Contents } from './readKerasHdf5';
+import { renumberKerasLayers } from './renumberKerasLayers';
+
+/** Layer names of the network (they do not depend on the input size). */
+function createDensityModelLayerNames(): string[] {
+  const model = createDensityModel({ inputSize: 32 });
+  try {
+    return model.layers.map((l) => l.name);
+  } finally {
+    model.dispose();
+  }
+}
+
+/** `conv2d_42…conv2d_82 → conv2d_1…conv2d_41, …` */
+function describeRenames(renames: Map<string, string>): string {
+  const byPrefix = new Map<string, [string, string][]>();
+  for (const [from, to] of renames) {
+    const prefix = to.replace(/_\d+$/, '');
+    byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), [from, to]]);
+  }
+  return [...byPrefix.values()]
+    .map((pairs) => {
+      const [f0, t0] = pairs[0];
+      const [f1, t1] = pairs[pairs.length - 1];
+      return pairs.length === 1 ? `${f0} → ${t0}` : `${f0}…${f1} → ${t0}…${t1}`;
+    })
+    .join(', ');
+}
 
 /** Options of {@link importKerasModel}. */
 export interface ImportKerasOptions {
@@ -58,9 +85,28 @@ export function importKerasModel(
   file: string,
   options: ImportKerasOptions = {},
 ): ImportedKerasModel {
-  const contents = readKerasHdf5(file);
+  const read = readKerasHdf5(file);
   const notes: string[] = [];
-  const config = contents.modelConfig ? parseKerasModelConfig(contents.modelConfig, file) : null;
+  const parsed = read.modelConfig ? parseKerasModelConfig(read.modelConfig, file) : null;
+  // Layers numbered from a later point of a Keras session (conv2d_42…) are renumbered.
+  const renames = renumberKerasLayers(
+    read.layers.map((l) => l.name),
+    createDensityModelLayerNames(),
+  );
+  const rename = (n: string): string => renames.get(n) ?? n;
+  const contents: KerasHdf5Contents =
+    renames.size === 0
+      ? read
+      : { ...read, layers: read.layers.map((l) => ({ ...l, name: rename(l.name) })) };
+  const config = parsed && {
+    ...parsed,
+    layers: parsed.layers.map((l) => ({
+      ...l,
+      name: rename(l.name),
+      inbound: l.inbound.map(rename),
+    })),
+  };
+  if (renames.size > 0) notes.push(`layer names renumbered: ${describeRenames(renames)}`);
   const fileInputSize = config?.inputSize ?? null;
   let inputSize: [number, number];
   let inputSizeFrom: ImportedKerasModel['inputSizeFrom'];
