@@ -4,10 +4,12 @@ import {
   addWeightedOverlay,
   alphaBlendOverlay,
   applyColormap,
+  camMontage,
   colormapIndex,
   drawContours,
   mapToGray16,
   marchingSquares,
+  resizeRasterToHeight,
   seismicColormap,
 } from '../lib/cam';
 import { decodePng, encodePng, type Raster } from '../lib/io/png';
@@ -120,4 +122,31 @@ test('drawContours paints the iso-line pixels only', () => {
     }
   }
   assert.ok(red >= W, `line drawn over every row (${red} pixels)`);
+});
+
+test('camMontage: rows scaled to one height, area-averaged, laid out with gaps', () => {
+  const a: Raster = {
+    width: 4,
+    height: 4,
+    channels: 1,
+    bitDepth: 8,
+    data: new Uint8Array(16).fill(100),
+  };
+  const b: Raster = {
+    width: 2,
+    height: 2,
+    channels: 3,
+    bitDepth: 8,
+    data: Uint8Array.from([0, 0, 0, 255, 255, 255, 255, 255, 255, 0, 0, 0]),
+  };
+  const sheet = camMontage([[a, b]], { height: 2, gap: 1, background: 7 });
+  // Widths: 2 (a scaled 4→2) + 2 (b) + 3 gaps = 7; height 2 + 2 gaps = 4.
+  assert.deepEqual([sheet.width, sheet.height, sheet.channels], [7, 4, 3]);
+  const px = (x: number, y: number) =>
+    Array.from(sheet.data.slice((y * 7 + x) * 3, (y * 7 + x) * 3 + 3));
+  assert.deepEqual(px(0, 0), [7, 7, 7]);
+  assert.deepEqual(px(1, 1), [100, 100, 100]);
+  assert.deepEqual(px(4, 1), [0, 0, 0]);
+  assert.deepEqual(px(5, 1), [255, 255, 255]);
+  assert.equal(resizeRasterToHeight(b, 1).data[0], 128);
 });

@@ -1,6 +1,7 @@
 export * from './baseCam';
 export * from './camGradients';
 export * from './camImages';
+export * from './camMontage';
 export * from './camTargets';
 export * from './camTypes';
 export * from './colormap';

@@ -1,0 +1,79 @@
+/**
+ * Side-by-side sheets of map pictures (input | map | overlay | contours, one row per image) for
+ * notebooks and reports.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Raster } from '../io/png';
+import { toRgb8 } from './overlay';
+
+/**
+ * Resize an RGB raster to a height, keeping the aspect ratio, by area averaging (nearest when
+ * enlarging).
+ * @param image 8-bit RGB raster (other formats go through `toRgb8`).
+ * @param height Target height in pixels.
+ */
+export function resizeRasterToHeight(image: Raster, height: number): Raster {
+  const src = image.channels === 3 && image.bitDepth === 8 ? image : toRgb8(image);
+  const width = Math.max(1, Math.round((src.width * height) / src.height));
+  const out = new Uint8Array(width * height * 3);
+  const sx = src.width / width;
+  const sy = src.height / height;
+  for (let y = 0; y < height; y++) {
+    const y0 = Math.floor(y * sy);
+    const y1 = Math.max(y0 + 1, Math.floor((y + 1) * sy));
+    for (let x = 0; x < width; x++) {
+      const x0 = Math.floor(x * sx);
+      const x1 = Math.max(x0 + 1, Math.floor((x + 1) * sx));
+      const n = (y1 - y0) * (x1 - x0);
+      for (let c = 0; c < 3; c++) {
+        let s = 0;
+        for (let yy = y0; yy < y1; yy++) {
+          for (let xx = x0; xx < x1; xx++) s += src.data[(yy * src.width + xx) * 3 + c];
+        }
+        out[(y * width + x) * 3 + c] = Math.round(s / n);
+      }
+    }
+  }
+  return { width, height, channels: 3, bitDepth: 8, data: out };
+}
+
+/** Options of {@link camMontage}. */
+export interface MontageOptions {
+  /** Height of every cell in pixels (default 256). */
+  height?: number;
+  /** Gap between cells and around the sheet (default 6). */
+  gap?: number;
+  /** Background gray 0–255 (default 255, white). */
+  background?: number;
+}
+
+/**
+ * Lay out rows of pictures on one sheet, every picture scaled to the same height.
+ * @param rows Pictures per row, left to right.
+ * @returns 8-bit RGB raster (encode with `encodePng`, show with `displayPng`).
+ */
+export function camMontage(rows: Raster[][], options: MontageOptions = {}): Raster {
+  tf.util.assert(
+    rows.length > 0 && rows.every((r) => r.length > 0),
+    () => 'camMontage: no pictures',
+  );
+  const h = options.height ?? 256;
+  const gap = options.gap ?? 6;
+  const scaled = rows.map((r) => r.map((img) => resizeRasterToHeight(img, h)));
+  const rowWidths = scaled.map((r) => r.reduce((s, img) => s + img.width + gap, gap));
+  const width = Math.max(...rowWidths);
+  const height = rows.length * (h + gap) + gap;
+  const data = new Uint8Array(width * height * 3).fill(options.background ?? 255);
+  scaled.forEach((row, ri) => {
+    let x0 = gap;
+    const y0 = gap + ri * (h + gap);
+    for (const img of row) {
+      for (let y = 0; y < h; y++) {
+        const o = ((y0 + y) * width + x0) * 3;
+        data.set(img.data.subarray(y * img.width * 3, (y + 1) * img.width * 3), o);
+      }
+      x0 += img.width + gap;
+    }
+  });
+  return { width, height, channels: 3, bitDepth: 8, data };
+}
