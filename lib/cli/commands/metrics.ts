@@ -120,7 +120,6 @@ export function registerMetricsCommand(program: Command): void {
         if (files.has(view)) throw new UsageError(`--pred: ${view} given twice`);
         files.set(view, file);
       }
-      if (opts.out) ensureWritableDir(path.resolve(opts.out));
 
       const read = new Map<Projection, PredictionRows>();
       for (const [view, file] of files) read.set(view, readPredictionFile(file));
@@ -161,6 +160,7 @@ export function registerMetricsCommand(program: Command): void {
       for (const g of METRICS_GROUPS) if (groups[g]) json[g] = metricsJson(groups[g]!);
 
       if (opts.out) {
+        ensureWritableDir(path.resolve(opts.out));
         writeConfusionFigures(opts.out, groups, { html: opts.html });
         writeFileAtomic(path.join(opts.out, 'metrics.json'), `${JSON.stringify(json, null, 2)}\n`);
       }
