@@ -213,6 +213,16 @@ test('renumberKerasLayers: a constant shift per prefix only', () => {
         ['dense_2', 'dense_1'],
       ],
     },
+    {
+      // tf.keras (TF 2) naming: the first layer of a kind has no suffix.
+      file: ['input_1', 'conv2d', 'conv2d_1', 'add', 'dense'],
+      renames: [
+        ['conv2d', 'conv2d_1'],
+        ['conv2d_1', 'conv2d_2'],
+        ['add', 'add_1'],
+        ['dense', 'dense_1'],
+      ],
+    },
     { file: ['conv2d_5', 'conv2d_7'], renames: [] }, // not a constant shift
     { file: ['conv2d_5', 'conv2d_6', 'conv2d_7'], renames: [] }, // count differs
   ];

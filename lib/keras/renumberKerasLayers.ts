@@ -1,13 +1,17 @@
 /**
  * Keras numbers auto-named layers per class and per session: a model built after another one in
- * the same Python session gets `conv2d_42`…`conv2d_82` instead of `conv2d_1`…`conv2d_41`. The
- * numbers still follow creation order, so a constant shift per name prefix maps them back.
+ * the same Python session gets `conv2d_42`…`conv2d_82` instead of `conv2d_1`…`conv2d_41`, and
+ * tf.keras (TF 2) starts at a bare `conv2d` (then `conv2d_1`…`conv2d_40`). The numbers still
+ * follow creation order, so a constant shift per name prefix maps them back.
  */
 
-/** Split `conv2d_42` into `['conv2d', 42]`; null for names without a numeric suffix. */
-function splitName(name: string): [string, number] | null {
+/**
+ * Split `conv2d_42` into `['conv2d', 42]`. A bare `conv2d` is number 0: tf.keras (TF 2) names the
+ * first layer of a kind without a suffix (`conv2d`, `conv2d_1`, …, `conv2d_40`).
+ */
+function splitName(name: string): [string, number] {
   const m = /^(.*)_(\d+)$/.exec(name);
-  return m ? [m[1], Number(m[2])] : null;
+  return m ? [m[1], Number(m[2])] : [name, 0];
 }
 
 /**
@@ -24,25 +28,24 @@ export function renumberKerasLayers(
   fileNames: readonly string[],
   modelNames: readonly string[],
 ): Map<string, string> {
-  const group = (names: readonly string[]): Map<string, number[]> => {
-    const m = new Map<string, number[]>();
+  const group = (names: readonly string[]): Map<string, [number, string][]> => {
+    const m = new Map<string, [number, string][]>();
     for (const n of names) {
-      const s = splitName(n);
-      if (!s) continue;
-      m.set(s[0], [...(m.get(s[0]) ?? []), s[1]]);
+      const [prefix, num] = splitName(n);
+      m.set(prefix, [...(m.get(prefix) ?? []), [num, n]]);
     }
-    for (const list of m.values()) list.sort((a, b) => a - b);
+    for (const list of m.values()) list.sort((a, b) => a[0] - b[0]);
     return m;
   };
   const fileGroups = group(fileNames);
   const modelGroups = group(modelNames);
   const renames = new Map<string, string>();
-  for (const [prefix, fileNums] of fileGroups) {
-    const modelNums = modelGroups.get(prefix);
-    if (!modelNums || modelNums.length !== fileNums.length) continue;
-    const shift = fileNums[0] - modelNums[0];
-    if (shift === 0 || !fileNums.every((n, i) => n - modelNums[i] === shift)) continue;
-    fileNums.forEach((n, i) => renames.set(`${prefix}_${n}`, `${prefix}_${modelNums[i]}`));
+  for (const [prefix, fileList] of fileGroups) {
+    const modelList = modelGroups.get(prefix);
+    if (!modelList || modelList.length !== fileList.length) continue;
+    const shift = fileList[0][0] - modelList[0][0];
+    if (shift === 0 || !fileList.every(([n], i) => n - modelList[i][0] === shift)) continue;
+    fileList.forEach(([, name], i) => renames.set(name, modelList[i][1]));
   }
   return renames;
 }
