@@ -11,6 +11,7 @@ import { createDensityModel } from '../lib/model';
 import { createModelMetadata, saveDensityModel } from '../lib/modelFiles';
 import { readImageDataset, loadImage, preprocessBatch } from '../lib/data';
 import {
+  fastModelForward,
   itemsFromFiles,
   layersModelForward,
   predictDataset,
@@ -210,4 +211,32 @@ test('CLI predict writes the %.18e file and the CSV; metrics reads them back', (
   const fifth = readPredictionFile(out).rows[4];
   assert.equal(one.length, 1);
   one[0].forEach((v, j) => assert.ok(Math.abs(v - fifth[j]) < 1e-5, `${v} vs ${fifth[j]}`));
+});
+
+test('fastModelForward (folded BatchNorm) gives the probabilities of model.predict, no leak', async () => {
+  const model = createDensityModel({ inputSize: 64, seed: 5 });
+  // Non-trivial BatchNorm statistics so that folding matters.
+  for (const w of model.weights) {
+    if (/moving_(mean|variance)/.test(w.name)) {
+      const v = tf.tidy(() => tf.randomUniform(w.shape, 0.5, 1.5, 'float32', 9));
+      w.write(v);
+      v.dispose();
+    }
+  }
+  const x = tf.randomNormal([3, 64, 64, 3], 0, 1, 'float32', 4) as tf.Tensor4D;
+  const fast = fastModelForward(model);
+  let got: number[][] = [];
+  const leaked = await leakedTensors(async () => {
+    const y = fast.forward(x);
+    got = (await y.array()) as number[][];
+    y.dispose();
+  });
+  assert.equal(leaked, 0);
+  const want = tf.tidy(() => (model.predict(x) as tf.Tensor2D).arraySync());
+  got.forEach((row, i) =>
+    row.forEach((v, j) => assert.ok(Math.abs(v - want[i][j]) < 1e-4, `${v} vs ${want[i][j]}`)),
+  );
+  fast.dispose();
+  x.dispose();
+  model.dispose();
 });

@@ -4,6 +4,7 @@
  * Layers model without touching the prediction loop.
  */
 import * as tf from '@tensorflow/tfjs';
+import { createInferenceModel } from '../fast/createInferenceModel';
 
 /**
  * Class probabilities of a batch.
@@ -32,4 +33,27 @@ export function layersModelForward(model: tf.LayersModel): ForwardFunction {
       const out = model.predict(batch) as tf.Tensor2D;
       return addSoftmax ? tf.softmax(out) : out;
     });
+}
+
+/**
+ * Forward function on the fast inference executor (`lib/fast`: BatchNorm folded into the
+ * convolutions, fused conv + bias + LeakyReLU; same probabilities as `model.predict` up to float32
+ * rounding), with a softmax added for a linear head.
+ * @param model A density model (not disposed here).
+ * @returns The forward function and `dispose()` for the folded weights (call it when done).
+ */
+export function fastModelForward(model: tf.LayersModel): {
+  forward: ForwardFunction;
+  dispose: () => void;
+} {
+  const fast = createInferenceModel(model);
+  const addSoftmax = headActivation(model) !== 'softmax';
+  return {
+    forward: (batch) =>
+      tf.tidy(() => {
+        const out = fast.predict(batch);
+        return addSoftmax ? tf.softmax(out) : out;
+      }),
+    dispose: () => fast.dispose(),
+  };
 }

@@ -7,7 +7,7 @@ import { InputError, UsageError } from '../../errors';
 import { ensureWritableDir, writeFileAtomic } from '../../io/atomicWrite';
 import { isProjection, type Projection } from '../../model/constants';
 import { loadDensityModel } from '../../modelFiles/loadDensityModel';
-import { layersModelForward } from '../../predict/forwardFunction';
+import { fastModelForward, layersModelForward } from '../../predict/forwardFunction';
 import { itemsFromDataset, itemsFromFiles } from '../../predict/predictDataset';
 import { predictItems } from '../../predict/predictItems';
 import { formatPredictionCsv } from '../../predict/predictionCsv';
@@ -22,6 +22,7 @@ interface PredictCliOptions {
   batch: number;
   projection?: string;
   split?: string;
+  exact?: boolean;
 }
 
 /** The CSV written beside a probability file: same name, extension `.csv`. */
@@ -47,6 +48,10 @@ export function registerPredictCommand(program: Command): void {
     .requiredOption(
       '--out <file>',
       'probability file to write, e.g. Prediction/predictions_ccr.txt (the CSV goes beside it)',
+    )
+    .option(
+      '--exact',
+      'run model.predict itself instead of the fast folded-BatchNorm executor (same values to float32 rounding)',
     )
     .option('--batch <N>', 'images per forward pass', parseIntOption('--batch', 1, 1024), 4)
     .action(async (opts: PredictCliOptions) => {
@@ -96,11 +101,12 @@ export function registerPredictCommand(program: Command): void {
             `breast-density: warning: the model was trained for ${metadata.projection}, the data is ${dataProjection}\n`,
           );
         }
-        const result = await predictItems(items, layersModelForward(model), {
+        const fast = opts.exact ? null : fastModelForward(model);
+        const result = await predictItems(items, fast ? fast.forward : layersModelForward(model), {
           inputSize: metadata.inputSize,
           batchSize: opts.batch,
           label: `predict${dataProjection ? ` ${dataProjection}` : ''}`,
-        });
+        }).finally(() => fast?.dispose());
         const csv = csvPathFor(out);
         writeFileAtomic(out, formatPredictionFile(result.probabilities));
         writeFileAtomic(csv, formatPredictionCsv(result.records));
