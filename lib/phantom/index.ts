@@ -9,3 +9,4 @@ export * from './phantomMask';
 export * from './manifest';
 export * from './generatePhantomDataset';
 export * from './sideBySide';
+export * from './createRawPhantom';
