@@ -20,3 +20,4 @@ export * from './plots';
 export * from './bench';
 export * from './fast';
 export * from './parallel';
+export * from './train';

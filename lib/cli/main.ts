@@ -14,6 +14,7 @@ import { registerMetricsCommand } from './commands/metrics';
 import { registerPhantomCommand } from './commands/phantom';
 import { registerPredictCommand } from './commands/predict';
 import { registerSummaryCommand } from './commands/summary';
+import { registerTrainCommand } from './commands/train';
 
 /** Build the command tree (no side effects until `parseAsync`). */
 export function createProgram(): Command {
@@ -32,6 +33,7 @@ export function createProgram(): Command {
   registerMetricsCommand(program);
   registerBenchCommand(program);
   registerPredictCommand(program);
+  registerTrainCommand(program);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError();
   return program;
 }

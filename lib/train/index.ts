@@ -1,2 +1,8 @@
+/** Training: the original recipe, wasm training kernels, checkpoints, resume, history files. */
 export * from './registerWasmTrainingKernels';
 export * from './registerBatchNormGradient';
+export * from './createOptimizer';
+export * from './reduceLrOnPlateau';
+export * from './trainingHistory';
+export * from './trainCheckpoint';
+export * from './trainDensityModel';

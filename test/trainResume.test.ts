@@ -1,0 +1,144 @@
+/**
+ * Long runs are safe: the real CLI is killed with SIGKILL (kill -9) or interrupted with SIGINT in
+ * the middle of an epoch, then resumed with --resume; the run ends with the full history and no
+ * corrupt or half-written file.
+ */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { CLI, runCli } from './helpers/cli';
+import { makeTmpDir } from './helpers/tmp';
+import { setupTf } from './helpers/tf';
+import { generatePhantomDataset } from '../lib/phantom/generatePhantomDataset';
+import { loadDensityModel } from '../lib/modelFiles';
+import { listCheckpoints, readHistorySeries, loadTrainCheckpoint } from '../lib/train';
+import { TMP_INFIX } from '../lib/io/atomicWrite';
+
+let data = '';
+before(async () => {
+  await setupTf();
+  data = path.join(makeTmpDir(), 'phantom');
+  await generatePhantomDataset(data, {
+    subjects: 12,
+    seed: 4,
+    width: 48,
+    height: 84,
+    split: [0.67, 0.33, 0],
+    progress: 'silent',
+  });
+});
+
+const EPOCHS = 2;
+const trainArgs = (out: string): string[] => [
+  'train',
+  '--data',
+  data,
+  '--projection',
+  'MLO_L',
+  '--out',
+  out,
+  '--size',
+  '32',
+  '--epochs',
+  String(EPOCHS),
+  '--batch',
+  '2',
+  '--seed',
+  '2',
+];
+
+/**
+ * Start training in a child process, wait until the first epoch's checkpoint exists and
+ * `delayMs` more, then send `signal`.
+ * @returns Exit code (null when killed) and the signal that ended it.
+ */
+function interruptRun(
+  out: string,
+  signal: NodeJS.Signals,
+  delayMs: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...trainArgs(out)], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setInterval(() => {
+      if (listCheckpoints(out).some((d) => path.basename(d).startsWith('checkpoint-e0001'))) {
+        clearInterval(timer);
+        setTimeout(() => child.kill(signal), delayMs);
+      }
+    }, 25);
+    child.on('error', reject);
+    child.on('exit', (code, sig) => {
+      clearInterval(timer);
+      resolve({ code, signal: sig, stderr });
+    });
+  });
+}
+
+/** Every file of a finished run is complete and consistent. */
+async function assertCompleteRun(out: string): Promise<void> {
+  for (const f of ['acc_train.txt', 'acc_val.txt', 'loss_train.txt', 'loss_val.txt']) {
+    const v = readHistorySeries(path.join(out, f));
+    assert.equal(v.length, EPOCHS, `${f}: ${v}`);
+    assert.ok(v.every(Number.isFinite), `${f}: ${v}`);
+  }
+  const csv = fs.readFileSync(path.join(out, 'history.csv'), 'utf8').trim().split('\n');
+  assert.equal(csv.length, EPOCHS + 1);
+  assert.deepEqual(
+    csv.slice(1).map((l) => l.split(',')[0]),
+    Array.from({ length: EPOCHS }, (_, i) => String(i + 1)),
+  );
+  const leftovers = fs.readdirSync(out).filter((n) => n.includes(TMP_INFIX));
+  assert.deepEqual(leftovers, [], 'no temporary files left');
+  const ckpts = listCheckpoints(out);
+  assert.equal(ckpts.length, 1);
+  assert.equal(path.basename(ckpts[0]), `checkpoint-e000${EPOCHS}-s00000`);
+  assert.equal(loadTrainCheckpoint(ckpts[0]).state.history.loss.length, EPOCHS);
+  const { model, metadata } = await loadDensityModel(out);
+  model.dispose();
+  assert.deepEqual(metadata.inputSize, [32, 32]);
+  assert.match(String(metadata.provenance.command), /^breast-density train --data .* --epochs 2 /);
+  const best = fs.readdirSync(out).filter((n) => n.startsWith('weights-improvement-'));
+  assert.equal(best.length, 1, `one best model: ${best}`);
+}
+
+test('kill -9 in the middle of an epoch, then --resume: full history, no corrupt file', async () => {
+  const out = makeTmpDir();
+  const killed = await interruptRun(out, 'SIGKILL', 400);
+  assert.equal(killed.signal, 'SIGKILL', `the run ended before the kill: ${killed.stderr}`);
+  const before = listCheckpoints(out).map((d) => path.basename(d));
+  assert.equal(before.length, 1);
+  assert.match(before[0], /^checkpoint-e0001-s00000$/);
+  assert.ok(readHistorySeries(path.join(out, 'acc_val.txt')).length < EPOCHS);
+  const r = runCli([...trainArgs(out), '--resume']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /resuming .* after epoch 1 /);
+  await assertCompleteRun(out);
+});
+
+test('SIGINT in the middle of an epoch writes a mid-epoch checkpoint, exits 130, resumes there', async () => {
+  const out = makeTmpDir();
+  const stopped = await interruptRun(out, 'SIGINT', 400);
+  assert.equal(stopped.code, 130, stopped.stderr);
+  assert.match(stopped.stderr, /SIGINT: finishing the current batch/);
+  assert.match(stopped.stderr, /interrupted (in epoch \d after \d+\/4 batches|after epoch \d)/);
+  const ckpt = listCheckpoints(out);
+  assert.equal(ckpt.length, 1);
+  const state = loadTrainCheckpoint(ckpt[0]).state;
+  if (state.stepInEpoch > 0) {
+    assert.equal(state.partial?.seen, state.stepInEpoch * 2);
+  }
+  const r = runCli([...trainArgs(out), '--resume']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `resuming .* after epoch ${state.epochsCompleted}${state.stepInEpoch > 0 ? ` and ${state.stepInEpoch} batches` : ''}`,
+    ),
+  );
+  await assertCompleteRun(out);
+});
