@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   classScoresFigure,
   confusionMatrixFigure,
+  probabilitiesFigure,
   rocCurvesFigure,
   trainingCurvesFigure,
 } from '../lib/plots';
@@ -114,4 +115,23 @@ test('training curves figure: loss left, accuracy right, epochs from 1, Keras 2.
 test('figures are plain JSON (survive a JSON round trip unchanged)', () => {
   const f = confusionMatrixFigure(cm);
   assert.deepEqual(JSON.parse(JSON.stringify(f)), f);
+});
+
+test('probabilities figure: one bar trace per class, images on x with their true class', () => {
+  const f = probabilitiesFigure(
+    ['a.png', 'b.png'],
+    [
+      [0.7, 0.2, 0.1, 0],
+      [0.1, 0.1, 0.3, 0.5],
+    ],
+    { trueClasses: ['A', null] },
+  );
+  const bars = f.data as BarTrace[];
+  assert.deepEqual(
+    bars.map((b) => b.name),
+    ['p(A)', 'p(B)', 'p(C)', 'p(D)'],
+  );
+  assert.deepEqual(bars[3].y, [0, 0.5]);
+  assert.deepEqual(bars[0].x, ['a.png<br>(true A)', 'b.png']);
+  assert.throws(() => probabilitiesFigure(['a'], []), /one name per row/);
 });

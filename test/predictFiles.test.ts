@@ -9,6 +9,8 @@ import {
   formatNumpyExponent,
   formatPredictionCsv,
   formatPredictionFile,
+  loadPredictionFolder,
+  predictionFileName,
   parseCsv,
   parseLabelsFile,
   parsePredictionCsv,
@@ -281,4 +283,51 @@ test('labels from a prediction CSV; a row without true class is refused with its
   const noCol = path.join(dir, 'nocol.csv');
   fs.writeFileSync(noCol, 'file,subject\nx,1\n');
   assert.throws(() => readLabelsFromCsv(noCol), /nocol\.csv:1: missing column "projection"/);
+});
+
+test('loadPredictionFolder: original names, labels.txt or the predict CSVs or counts', () => {
+  const dir = makeTmpDir();
+  const rows = [
+    [1, 0, 0, 0],
+    [0, 0, 1, 0],
+  ];
+  writePredictionFile(path.join(dir, 'predictions_ccr.txt'), rows);
+  writePredictionFile(path.join(dir, 'predictions_mlol.txt'), rows);
+  assert.throws(() => loadPredictionFolder(dir), /no true classes: add labels\.txt/);
+  const rec = (trueClass: 'A' | 'C'): PredictionRecord => ({
+    file: 'x.png',
+    subject: '1',
+    projection: 'CC_R',
+    trueClass,
+    probabilities: [0.25, 0.25, 0.25, 0.25],
+    predictedClass: 'A',
+  });
+  fs.writeFileSync(
+    path.join(dir, 'predictions_ccr.csv'),
+    formatPredictionCsv([rec('A'), rec('C')]),
+  );
+  const f = loadPredictionFolder(dir);
+  assert.deepEqual(Object.keys(f.views), ['CC_R', 'MLO_L']);
+  assert.deepEqual(f.yTrue, [0, 2]);
+  assert.match(f.labelsFrom, /predictions_ccr\.csv$/);
+  fs.writeFileSync(
+    path.join(dir, 'predictions_mlol.csv'),
+    formatPredictionCsv([rec('A'), rec('A')]),
+  );
+  assert.throws(
+    () => loadPredictionFolder(dir),
+    /predictions_mlol\.csv: true classes differ from .*predictions_ccr\.csv at row 2/,
+  );
+  fs.writeFileSync(path.join(dir, 'labels.txt'), 'B\nD\n');
+  assert.deepEqual(loadPredictionFolder(dir).yTrue, [1, 3]);
+  assert.deepEqual(loadPredictionFolder(dir, { counts: [1, 0, 0, 1] }).yTrue, [0, 3]);
+  assert.throws(
+    () => loadPredictionFolder(dir, { counts: [1, 1, 1, 1] }),
+    /has 2 rows but the counts 1,1,1,1 add up to 4/,
+  );
+  assert.equal(predictionFileName('MLO_R'), 'predictions_mlor.txt');
+  assert.throws(
+    () => loadPredictionFolder(makeTmpDir()),
+    /no prediction files \(expected predictions_ccl\.txt/,
+  );
 });

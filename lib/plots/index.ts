@@ -7,3 +7,4 @@ export * from './confusionMatrixFigure';
 export * from './rocCurvesFigure';
 export * from './trainingCurvesFigure';
 export * from './writeConfusionFigures';
+export * from './probabilitiesFigure';

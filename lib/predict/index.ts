@@ -10,3 +10,4 @@ export * from './readTextInput';
 export * from './forwardFunction';
 export * from './predictDataset';
 export * from './predictItems';
+export * from './loadPredictionFolder';
