@@ -21,6 +21,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const j = require('./jupyter.js');
+const { linkSelf } = require('./link-self.js');
 
 function log(quiet, ...a) {
   if (!quiet) console.log(...a);
@@ -149,6 +150,7 @@ function ensureEnvironment(o = {}) {
       ok: false,
       message: `node_modules/tslab is missing: run npm install (or npm ci) in ${j.ROOT} first`,
     };
+  log(quiet, `setup: ${linkSelf()}`);
   const pins = j.checkNpmVersions();
   const bad = pins.filter((p) => !p.ok);
   if (bad.length)

@@ -140,6 +140,91 @@ describe('environment', () => {
   });
 });
 
+/**
+ * Ask tsserver (the editor's TypeScript) for the type of `X` in a notebook cell, opened the way
+ * VS Code opens cells: a dynamic file name `^/vscode-notebook-cell/ts-nul-authority/<notebook>#<cell>`
+ * in an inferred project rooted at the workspace.
+ */
+function editorTypesInCells(
+  sources: string[],
+): Promise<{ diagnostics: string[]; type: string | undefined }[]> {
+  const { spawn } = require('node:child_process') as typeof import('node:child_process');
+  const server = spawn(process.execPath, [
+    require.resolve('typescript/lib/tsserver.js'),
+    '--useInferredProjectPerProjectRoot',
+    '--disableAutomaticTypingAcquisition',
+  ]);
+  let buffer = '';
+  const waiting = new Map<number, (body: unknown) => void>();
+  server.stdout.on('data', (d: Buffer) => {
+    buffer += d.toString('utf8');
+    for (;;) {
+      const m = /Content-Length: (\d+)\r\n\r\n/.exec(buffer);
+      if (!m) return;
+      const start = m.index + m[0].length;
+      const body = Buffer.from(buffer.slice(start), 'utf8');
+      if (body.length < Number(m[1])) return;
+      const text = body.subarray(0, Number(m[1])).toString('utf8');
+      buffer = buffer.slice(start + text.length);
+      const msg = JSON.parse(text) as { type: string; request_seq: number; body: unknown };
+      if (msg.type === 'response') waiting.get(msg.request_seq)?.(msg.body);
+    }
+  });
+  let seq = 0;
+  const request = (command: string, args: unknown): Promise<unknown> =>
+    new Promise((resolve) => {
+      waiting.set(++seq, resolve);
+      server.stdin.write(`${JSON.stringify({ seq, type: 'request', command, arguments: args })}\n`);
+    });
+  return (async () => {
+    try {
+      const results: { diagnostics: string[]; type: string | undefined }[] = [];
+      for (const [i, source] of sources.entries()) {
+        const file = `^/vscode-notebook-cell/ts-nul-authority${ROOT}/notebooks/Check.ipynb#W${i}sZmlsZQ==`;
+        await request('open', {
+          file,
+          fileContent: source,
+          scriptKindName: 'TS',
+          projectRootPath: ROOT,
+        });
+        const diagnostics = (
+          (await request('semanticDiagnosticsSync', { file })) as { text: string }[]
+        ).map((d) => d.text);
+        const lines = source.split('\n');
+        const info = (await request('quickinfo', {
+          file,
+          line: lines.length,
+          offset: lines[lines.length - 1].indexOf('X') + 1,
+        })) as { displayString: string } | undefined;
+        results.push({ diagnostics, type: info?.displayString });
+      }
+      return results;
+    } finally {
+      server.kill();
+    }
+  })();
+}
+
+describe('imports in an editor (VS Code notebook cells)', () => {
+  test("'breast-density' keeps the library's types; '../lib' cannot be resolved there", async () => {
+    const [byName, relative] = await editorTypesInCells([
+      "import { renderFigurePng } from 'breast-density';\nconst X = renderFigurePng;",
+      "import { renderFigurePng } from '../lib';\nconst X = renderFigurePng;",
+    ]);
+    assert.deepEqual(
+      byName.diagnostics,
+      [],
+      'run npm install (postinstall links node_modules/breast-density)',
+    );
+    assert.equal(
+      byName.type,
+      'const X: (figure: PlotlyFigure, options?: RenderFigureOptions) => Buffer',
+    );
+    assert.match(relative.diagnostics.join(' '), /Cannot find module '\.\.\/lib'/);
+    assert.equal(relative.type, 'const X: any');
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // Execution through the kernel: one run per notebook, shared by the checks below.
 
@@ -246,7 +331,7 @@ const EXPECT: Record<string, (nb: Notebook, rel: string) => void> = {
 };
 
 describe('notebooks run through the tslab kernel', () => {
-  test('smoke notebook: typed ../../../lib imports, table, plotly bundle, PNG, progress, top-level await', () => {
+  test('smoke notebook: typed imports by package name and ../../../lib, table, plotly bundle, PNG, progress, top-level await', () => {
     const nb = assertRanCleanly(SMOKE);
     const cells = codeCells(nb);
     // Table (HTML + text/plain) from the model cell.
@@ -288,7 +373,7 @@ describe('notebooks run through the tslab kernel', () => {
       joinText(progress[0].data?.['text/plain'] as string[]),
       /^smoke 5\/5 \(.*done\) step 5$/,
     );
-    assert.equal(joinText(cells[5].outputs?.[0]?.text), '4 classes: A B C D\n');
+    assert.equal(joinText(cells[5].outputs?.[0]?.text), 'true 4 classes: A B C D\n');
   });
 
   for (const file of tutorialNotebooks) {
@@ -447,4 +532,3 @@ describe('exported HTML in headless Chromium', () => {
     },
   );
 });
-
