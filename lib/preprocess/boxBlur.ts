@@ -1,4 +1,4 @@
-/** Mean filter over a square window, with an integral image (O(1) per pixel). */
+/** Mean filter over a square window, separable running sums (O(1) per pixel). */
 import { createGray8Image, type Gray8Image } from './grayImage';
 
 /**
@@ -15,24 +15,38 @@ export function boxBlur(image: Gray8Image, radius: number): Gray8Image {
     out.data.set(data);
     return out;
   }
-  const W = width + 1;
-  const sat = new Float64Array(W * (height + 1));
+  // Separable: horizontal window sums, then vertical sums of those; the clipped window area is
+  // (columns inside) × (rows inside), so the mean equals the 2-D clipped mean exactly.
+  const horizontal = new Float64Array(width * height);
   for (let y = 0; y < height; y++) {
-    let rowSum = 0;
+    const row = y * width;
+    let sum = 0;
+    for (let x = 0; x < Math.min(radius, width); x++) sum += data[row + x];
     for (let x = 0; x < width; x++) {
-      rowSum += data[y * width + x];
-      sat[(y + 1) * W + x + 1] = sat[y * W + x + 1] + rowSum;
+      if (x + radius < width) sum += data[row + x + radius];
+      if (x - radius - 1 >= 0) sum -= data[row + x - radius - 1];
+      horizontal[row + x] = sum;
     }
   }
+  const colCount = new Float64Array(width);
+  for (let x = 0; x < width; x++)
+    colCount[x] = Math.min(width, x + radius + 1) - Math.max(0, x - radius);
+  const acc = new Float64Array(width);
+  for (let y = 0; y < Math.min(radius, height); y++) {
+    for (let x = 0; x < width; x++) acc[x] += horizontal[y * width + x];
+  }
   for (let y = 0; y < height; y++) {
-    const ya = Math.max(0, y - radius);
-    const yb = Math.min(height, y + radius + 1);
-    for (let x = 0; x < width; x++) {
-      const xa = Math.max(0, x - radius);
-      const xb = Math.min(width, x + radius + 1);
-      const s = sat[yb * W + xb] - sat[ya * W + xb] - sat[yb * W + xa] + sat[ya * W + xa];
-      out.data[y * width + x] = Math.round(s / ((yb - ya) * (xb - xa)));
+    if (y + radius < height) {
+      const r = (y + radius) * width;
+      for (let x = 0; x < width; x++) acc[x] += horizontal[r + x];
     }
+    if (y - radius - 1 >= 0) {
+      const r = (y - radius - 1) * width;
+      for (let x = 0; x < width; x++) acc[x] -= horizontal[r + x];
+    }
+    const rows = Math.min(height, y + radius + 1) - Math.max(0, y - radius);
+    const o = y * width;
+    for (let x = 0; x < width; x++) out.data[o + x] = Math.round(acc[x] / (rows * colCount[x]));
   }
   return out;
 }

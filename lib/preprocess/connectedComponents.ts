@@ -25,6 +25,7 @@ export function labelComponents(mask: BinaryMask, connectivity: 4 | 8 = 8): Comp
   const sizes = [0];
   const stack = new Int32Array(width * height);
   let count = 0;
+  const diagonal = connectivity === 8;
   for (let start = 0; start < data.length; start++) {
     if (!data[start] || labels[start]) continue;
     count++;
@@ -36,20 +37,47 @@ export function labelComponents(mask: BinaryMask, connectivity: 4 | 8 = 8): Comp
       const p = stack[--top];
       size++;
       const x = p % width;
-      const y = (p - x) / width;
-      for (let dy = -1; dy <= 1; dy++) {
-        const ny = y + dy;
-        if (ny < 0 || ny >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          if (dx === 0 && dy === 0) continue;
-          if (connectivity === 4 && dx !== 0 && dy !== 0) continue;
-          const nx = x + dx;
-          if (nx < 0 || nx >= width) continue;
-          const q = ny * width + nx;
-          if (data[q] && !labels[q]) {
-            labels[q] = count;
-            stack[top++] = q;
-          }
+      const left = x > 0;
+      const right = x < width - 1;
+      const up = p >= width;
+      const down = p < data.length - width;
+      // Visit a neighbour q: foreground and not yet labelled.
+      if (left && data[p - 1] && !labels[p - 1]) {
+        labels[p - 1] = count;
+        stack[top++] = p - 1;
+      }
+      if (right && data[p + 1] && !labels[p + 1]) {
+        labels[p + 1] = count;
+        stack[top++] = p + 1;
+      }
+      if (up) {
+        const q = p - width;
+        if (data[q] && !labels[q]) {
+          labels[q] = count;
+          stack[top++] = q;
+        }
+        if (diagonal && left && data[q - 1] && !labels[q - 1]) {
+          labels[q - 1] = count;
+          stack[top++] = q - 1;
+        }
+        if (diagonal && right && data[q + 1] && !labels[q + 1]) {
+          labels[q + 1] = count;
+          stack[top++] = q + 1;
+        }
+      }
+      if (down) {
+        const q = p + width;
+        if (data[q] && !labels[q]) {
+          labels[q] = count;
+          stack[top++] = q;
+        }
+        if (diagonal && left && data[q - 1] && !labels[q - 1]) {
+          labels[q - 1] = count;
+          stack[top++] = q - 1;
+        }
+        if (diagonal && right && data[q + 1] && !labels[q + 1]) {
+          labels[q + 1] = count;
+          stack[top++] = q + 1;
         }
       }
     }

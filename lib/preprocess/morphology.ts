@@ -1,4 +1,4 @@
-/** Binary erosion and dilation with a square structuring element (integral image, O(1) per pixel). */
+/** Binary erosion and dilation with a square structuring element (separable running counts, O(1) per pixel). */
 import { createGray8Image, type BinaryMask } from './grayImage';
 
 function windowCounts(
@@ -7,25 +7,38 @@ function windowCounts(
   test: (count: number, area: number) => boolean,
 ): BinaryMask {
   const { width, height, data } = mask;
-  const W = width + 1;
-  const sat = new Int32Array(W * (height + 1));
+  // Separable counts: horizontal window counts, then vertical sums of those.
+  const horizontal = new Int32Array(width * height);
   for (let y = 0; y < height; y++) {
-    let rowSum = 0;
+    const row = y * width;
+    let c = 0;
+    for (let x = 0; x < Math.min(radius, width); x++) c += data[row + x] ? 1 : 0;
     for (let x = 0; x < width; x++) {
-      rowSum += data[y * width + x] ? 1 : 0;
-      sat[(y + 1) * W + x + 1] = sat[y * W + x + 1] + rowSum;
+      if (x + radius < width && data[row + x + radius]) c++;
+      if (x - radius - 1 >= 0 && data[row + x - radius - 1]) c--;
+      horizontal[row + x] = c;
     }
+  }
+  const colCount = new Int32Array(width);
+  for (let x = 0; x < width; x++)
+    colCount[x] = Math.min(width, x + radius + 1) - Math.max(0, x - radius);
+  const acc = new Int32Array(width);
+  for (let y = 0; y < Math.min(radius, height); y++) {
+    for (let x = 0; x < width; x++) acc[x] += horizontal[y * width + x];
   }
   const out = createGray8Image(width, height);
   for (let y = 0; y < height; y++) {
-    const ya = Math.max(0, y - radius);
-    const yb = Math.min(height, y + radius + 1);
-    for (let x = 0; x < width; x++) {
-      const xa = Math.max(0, x - radius);
-      const xb = Math.min(width, x + radius + 1);
-      const c = sat[yb * W + xb] - sat[ya * W + xb] - sat[yb * W + xa] + sat[ya * W + xa];
-      out.data[y * width + x] = test(c, (yb - ya) * (xb - xa)) ? 1 : 0;
+    if (y + radius < height) {
+      const r = (y + radius) * width;
+      for (let x = 0; x < width; x++) acc[x] += horizontal[r + x];
     }
+    if (y - radius - 1 >= 0) {
+      const r = (y - radius - 1) * width;
+      for (let x = 0; x < width; x++) acc[x] -= horizontal[r + x];
+    }
+    const rows = Math.min(height, y + radius + 1) - Math.max(0, y - radius);
+    const o = y * width;
+    for (let x = 0; x < width; x++) out.data[o + x] = test(acc[x], rows * colCount[x]) ? 1 : 0;
   }
   return out;
 }
