@@ -281,6 +281,25 @@ test('phantom dataset: layout, manifest, masks, subjects, splits, reader, refusa
   assert.equal(findPhantomMask(path.join(makeTmpDir(), 'a.png')), null);
 });
 
+test('worker threads write the same files as one thread', async () => {
+  const one = path.join(makeTmpDir(), 'one');
+  const two = path.join(makeTmpDir(), 'two');
+  const opts = { subjects: 2, seed: 11, width: 24, height: 42, progress: 'silent' as const };
+  const rows1 = await generatePhantomDataset(one, { ...opts, workers: 1 });
+  const rows2 = await generatePhantomDataset(two, { ...opts, workers: 2 });
+  assert.deepEqual(rows2, rows1);
+  for (const r of rows1) {
+    for (const f of [r.image, r.mask]) {
+      assert.ok(fs.readFileSync(path.join(one, f)).equals(fs.readFileSync(path.join(two, f))), f);
+    }
+  }
+  assert.ok(
+    fs
+      .readFileSync(path.join(one, 'manifest.csv'))
+      .equals(fs.readFileSync(path.join(two, 'manifest.csv'))),
+  );
+});
+
 test('CLI phantom writes a dataset', () => {
   const out = path.join(makeTmpDir(), 'p');
   const ok = runCli(['phantom', '--out', out, '--subjects', '2', '--seed', '3', '--size', '24x42']);

@@ -123,18 +123,27 @@ export function rasteriseShape(
   const nr = shape.nippleR * height;
   for (let y = 0; y < height; y++) {
     const v = (y + 0.5) / height;
+    const o = y * width;
+    // Breast: x + ½ < contour depth, or inside the nipple disc.
     const depth = contourDepth(shape, v) * width;
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      const xc = x + 0.5;
-      const dx = xc - nx;
-      const dy = y + 0.5 - ny;
-      if (xc < depth || dx * dx + dy * dy < nr * nr) breast[i] = 1;
-      if (pectoral && breast[i]) {
-        const u = xc / width;
-        const bulge = 0.06 * Math.sin(Math.PI * Math.min(v / shape.ph, 1));
-        if (u / shape.pw + v / shape.ph < 1 + bulge) pectoral[i] = 1;
+    const full = Math.min(width, Math.max(0, Math.ceil(depth - 0.5)));
+    breast.fill(1, o, o + full);
+    const dy = v * height - ny;
+    if (Math.abs(dy) < nr) {
+      const half = Math.sqrt(nr * nr - dy * dy);
+      const x0 = Math.max(0, Math.ceil(nx - half - 0.5));
+      const x1 = Math.min(width, Math.ceil(nx + half - 0.5));
+      for (let x = x0; x < x1; x++) {
+        const dx = x + 0.5 - nx;
+        if (dx * dx + dy * dy < nr * nr) breast[o + x] = 1;
       }
+    }
+    if (pectoral) {
+      // Pectoral: u/pw + v/ph < 1 + bulge(v), i.e. u < pw·(1 + bulge − v/ph), inside the breast.
+      const bulge = 0.06 * Math.sin(Math.PI * Math.min(v / shape.ph, 1));
+      const limit = shape.pw * (1 + bulge - v / shape.ph) * width;
+      const end = Math.min(width, Math.max(0, Math.ceil(limit - 0.5)));
+      for (let x = 0; x < end; x++) if (breast[o + x]) pectoral[o + x] = 1;
     }
   }
   return { breast, pectoral };

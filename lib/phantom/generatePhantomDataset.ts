@@ -26,10 +26,10 @@ import { writeDirAtomic } from '../io/atomicWrite';
 import { CLASS_NAMES, PROJECTIONS, type ClassName } from '../model/constants';
 import { createProgress, type ProgressOptions } from '../progress/createProgress';
 import { DENSITY_THRESHOLDS, classInterval } from './densityClass';
-import { encodeGray8Png } from './encodeGray8Png';
-import { PHANTOM_DEFAULT_SIZE, PHANTOM_GENERATOR, generatePhantom } from './generatePhantom';
+import { PHANTOM_DEFAULT_SIZE, PHANTOM_GENERATOR } from './generatePhantom';
 import { formatManifest, type ManifestRow } from './manifest';
-import { encodePhantomMask } from './phantomMask';
+import { createWorkerPool, defaultWorkerCount } from '../parallel/createWorkerPool';
+import { renderPhantomFiles, type PhantomJob } from './renderPhantomFiles';
 
 /** Options of {@link generatePhantomDataset}. */
 export interface PhantomDatasetOptions {
@@ -55,6 +55,8 @@ export interface PhantomDatasetOptions {
   subjectPrefix?: string;
   /** Replace an existing phantom dataset at the output path (default false). */
   overwrite?: boolean;
+  /** Worker threads rendering images (default: one per core for ≥ 200 images, else 1). */
+  workers?: number;
   /** Progress sink (default `auto`: bar on a terminal). */
   progress?: ProgressOptions['sink'];
 }
@@ -180,68 +182,64 @@ export async function generatePhantomDataset(
     });
   }
 
-  const total = n * PROJECTIONS.length;
+  // Every random choice is made here, in order, so the files do not depend on the worker count.
+  const jobs: Omit<PhantomJob, 'dir'>[] = [];
+  for (const s of subjects) {
+    const anatomySeed = hashSeed(`${options.seed}:${s.id}:anatomy`);
+    const viewRng = createRng(`${options.seed}:${s.id}:views`);
+    for (const projection of PROJECTIONS) {
+      let f = s.fraction + jitter * viewRng.normal();
+      f = sameClass
+        ? Math.min(Math.max(f, s.bounds[0]), s.bounds[1])
+        : Math.min(Math.max(f, 0.01), 0.97);
+      const seed = hashSeed(`${options.seed}:${s.id}:${projection}`);
+      jobs.push({
+        subject: s.id,
+        split: s.split,
+        projection,
+        denseFraction: f,
+        seed,
+        anatomySeed,
+        width,
+        height,
+        thresholds,
+      });
+    }
+  }
+  const total = jobs.length;
+  const workers = options.workers ?? (total >= 200 ? defaultWorkerCount() : 1);
+  if (!(Number.isInteger(workers) && workers >= 1)) {
+    throw new InputError(`workers: expected a whole number ≥ 1, got ${workers}`);
+  }
   const progress = createProgress({
     total,
     label: 'phantom',
     unit: 'images',
     sink: options.progress ?? 'auto',
   });
-  const rows: ManifestRow[] = [];
+  let rows: ManifestRow[] = [];
   try {
-    await writeDirAtomic(outDir, (tmp) => {
+    await writeDirAtomic(outDir, async (tmp) => {
       let done = 0;
-      for (const s of subjects) {
-        const anatomySeed = hashSeed(`${options.seed}:${s.id}:anatomy`);
-        const viewRng = createRng(`${options.seed}:${s.id}:views`);
-        for (const projection of PROJECTIONS) {
-          let f = s.fraction + jitter * viewRng.normal();
-          f = sameClass
-            ? Math.min(Math.max(f, s.bounds[0]), s.bounds[1])
-            : Math.min(Math.max(f, 0.01), 0.97);
-          const seed = hashSeed(`${options.seed}:${s.id}:${projection}`);
-          const ph = generatePhantom({
-            seed,
-            anatomySeed,
-            projection,
-            denseFraction: f,
-            width,
-            height,
-            subject: s.id,
-            thresholds,
-          });
-          const cls = ph.record.className;
-          const stem = `${s.id}_1_${cls}_${projection}`;
-          const rel = [projection, s.split, cls];
-          const image = [...rel, `${stem}.png`].join('/');
-          const mask = ['masks', ...rel, `${stem}_mask.png`].join('/');
-          const record = ['records', ...rel, `${stem}.json`].join('/');
-          for (const sub of [rel, ['masks', ...rel], ['records', ...rel]]) {
-            fs.mkdirSync(path.join(tmp, ...sub), { recursive: true });
-          }
-          fs.writeFileSync(
-            path.join(tmp, ...image.split('/')),
-            encodeGray8Png(ph.image.data, width, height),
-          );
-          fs.writeFileSync(
-            path.join(tmp, ...mask.split('/')),
-            encodePhantomMask(ph, width, height),
-          );
-          fs.writeFileSync(
-            path.join(tmp, ...record.split('/')),
-            `${JSON.stringify({ ...ph.record, split: s.split, image, mask }, null, 2)}\n`,
-          );
-          rows.push({
-            image,
-            mask,
-            projection,
-            split: s.split,
-            className: cls,
-            subject: s.id,
-            denseFraction: Math.round(ph.record.denseFraction * 1e6) / 1e6,
-            seed,
-          });
+      const full: PhantomJob[] = jobs.map((j) => ({ ...j, dir: tmp }));
+      if (workers === 1) {
+        for (const job of full) {
+          rows.push(renderPhantomFiles(job));
           progress.update(++done);
+        }
+      } else {
+        const pool = await createWorkerPool<null, PhantomJob, ManifestRow>(
+          {
+            modulePath: path.join(__dirname, 'renderPhantomFiles.ts'),
+            exportName: 'createPhantomWorker',
+            init: null,
+          },
+          { workers },
+        );
+        try {
+          rows = await pool.map(full, { onResult: () => progress.update(++done) });
+        } finally {
+          await pool.close();
         }
       }
       rows.sort((a, b) => (a.image < b.image ? -1 : a.image > b.image ? 1 : 0));

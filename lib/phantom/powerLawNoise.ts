@@ -12,8 +12,12 @@ import type { Rng } from '../data/createRng';
  * give normal deviates by look-up (much faster than Box–Muller per pixel; sd within 0.2 % of 1).
  */
 export function normalQuantiles(size: number): Float32Array {
-  const t = new Float32Array(size);
-  for (let j = 0; j < size; j++) t[j] = inverseNormal((j + 0.5) / size);
+  let t = quantileMemo.get(size);
+  if (!t) {
+    t = new Float32Array(size);
+    for (let j = 0; j < size; j++) t[j] = inverseNormal((j + 0.5) / size);
+    quantileMemo.set(size, t);
+  }
   return t;
 }
 
@@ -54,6 +58,29 @@ export function inverseNormal(p: number): number {
     (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
   );
 }
+
+/** |f|^(−β/2) on an n×n frequency grid (0 below fMin), memoised: it depends on n, β, fMin only. */
+const amplitudeMemo = new Map<string, Float64Array>();
+function amplitudes(n: number, beta: number, fMin: number): Float64Array {
+  const key = `${n}:${beta}:${fMin}`;
+  let amp = amplitudeMemo.get(key);
+  if (!amp) {
+    amp = new Float64Array(n * n);
+    for (let v = 0; v < n; v++) {
+      const fv = v <= n / 2 ? v : v - n;
+      for (let u = 0; u < n; u++) {
+        const fu = u <= n / 2 ? u : u - n;
+        const f = Math.sqrt(fu * fu + fv * fv);
+        amp[v * n + u] = f < fMin ? 0 : Math.pow(f, -beta / 2);
+      }
+    }
+    amplitudeMemo.set(key, amp);
+  }
+  return amp;
+}
+
+/** Quantile tables by size, memoised (pure function of the size). */
+const quantileMemo = new Map<number, Float32Array>();
 
 /** In-place radix-2 complex FFT (inverse when `inverse`), length a power of two. */
 function fft1d(re: Float64Array, im: Float64Array, inverse: boolean): void {
@@ -116,15 +143,10 @@ export function powerLawFields(
   const re = new Float64Array(n * n);
   const im = new Float64Array(n * n);
   const table = normalQuantiles(4096);
-  for (let v = 0; v < n; v++) {
-    const fv = v <= n / 2 ? v : v - n;
-    for (let u = 0; u < n; u++) {
-      const fu = u <= n / 2 ? u : u - n;
-      const f = Math.sqrt(fu * fu + fv * fv);
-      const a = f < fMin ? 0 : Math.pow(f, -beta / 2);
-      re[v * n + u] = a * table[(rng.next() * 4096) | 0];
-      im[v * n + u] = a * table[(rng.next() * 4096) | 0];
-    }
+  const amp = amplitudes(n, beta, fMin);
+  for (let i = 0; i < n * n; i++) {
+    re[i] = amp[i] * table[(rng.next() * 4096) | 0];
+    im[i] = amp[i] * table[(rng.next() * 4096) | 0];
   }
   const rr = new Float64Array(n);
   const ri = new Float64Array(n);

@@ -65,6 +65,11 @@ export function registerPhantomCommand(program: Command): void {
       parseFractions('--balance', 4),
       [1, 1, 1, 1],
     )
+    .option(
+      '--workers <N>',
+      'worker threads (default: one per core for 200 images or more, else 1)',
+      parseIntOption('--workers', 1, 256),
+    )
     .option('--overwrite', 'replace an existing phantom dataset at --out')
     .action(
       async (opts: {
@@ -75,6 +80,7 @@ export function registerPhantomCommand(program: Command): void {
         split: number[];
         balance: number[];
         overwrite?: boolean;
+        workers?: number;
       }) => {
         const sum = opts.split.reduce((a, b) => a + b, 0);
         if (Math.abs(sum - 1) > 1e-6) {
@@ -100,6 +106,7 @@ export function registerPhantomCommand(program: Command): void {
           split: opts.split as [number, number, number],
           classBalance: opts.balance as [number, number, number, number],
           overwrite: opts.overwrite ?? false,
+          workers: opts.workers,
         });
         const perSplit = PHANTOM_SPLITS.map(
           (s) => `${s} ${rows.filter((r) => r.split === s).length}`,
