@@ -21,27 +21,27 @@ import {
 } from '../lib/keras';
 import { initBackend } from '../lib/backend/initBackend';
 
-/** The tutorial commands on the fetched assets, for the commands this CLI has. */
+/** The tutorial commands on the fetched assets (under `root`), for the commands this CLI has. */
 function tutorialCommands(root: string): string[] {
-  const rel = (p: string): string => path.relative(process.cwd(), path.join(root, p)) || '.';
-  const cli = `node ${rel('bin/breast-density.js')}`;
+  const rel = (p: string): string => path.relative(process.cwd(), p) || '.';
+  const at = (p: string): string => rel(path.join(root, p));
+  const cli = `node ${rel(path.join(REPO_ROOT, 'bin', 'breast-density.js'))}`;
   const have = new Set(createProgram().commands.map((c) => c.name()));
-  const model = rel('original/CC_R_model');
+  const model = at('original/CC_R_model');
+  const testSet = `--data ${at('original/TestSet')} --projection CC_R --split test`;
   const lines = [`${cli} info ${model}`];
   if (have.has('predict')) {
     lines.push(
-      `${cli} predict --model ${model} --data ${rel('original/TestSet/CC_R/test')} --out ${rel('out/original/predictions_ccr_sample.txt')}`,
+      `${cli} predict --model ${model} ${testSet} --out ${at('out/original/predictions_ccr_sample.txt')}`,
     );
   }
   if (have.has('gradcam')) {
-    lines.push(
-      `${cli} gradcam --model ${model} --data ${rel('original/TestSet/CC_R/test')} --out ${rel('MAPS/original')}`,
-    );
+    lines.push(`${cli} gradcam --model ${model} ${testSet} --out ${at('out/original/maps')}`);
   }
   if (have.has('metrics')) {
-    const p = (v: string, f: string): string => `--pred ${v}=${rel(`original/Predictions/${f}`)}`;
+    const p = (v: string, f: string): string => `${v}=${at(`original/Predictions/${f}`)}`;
     lines.push(
-      `${cli} metrics ${p('CC_R', 'predictions_ccr.txt')} ${p('MLO_R', 'predictions_mlor.txt')} ${p('CC_L', 'predictions_ccl.txt')} ${p('MLO_L', 'predictions_mlol.txt')} --counts 14,51,50,13`,
+      `${cli} metrics --pred ${p('CC_R', 'predictions_ccr.txt')} ${p('MLO_R', 'predictions_mlor.txt')} ${p('CC_L', 'predictions_ccl.txt')} ${p('MLO_L', 'predictions_mlol.txt')} --counts 14,51,50,13`,
     );
   }
   return lines;
