@@ -9,4 +9,5 @@ export * from './phantomMask';
 export * from './manifest';
 export * from './generatePhantomDataset';
 export * from './sideBySide';
+export * from './renderPhantomFiles';
 export * from './createRawPhantom';
