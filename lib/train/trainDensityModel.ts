@@ -281,6 +281,7 @@ export async function trainDensityModel(options: TrainOptions): Promise<TrainRes
     split: options.valSplit ?? 'val',
   });
   const projection = options.projection ?? trainSet.projection ?? null;
+  const createdOutDir = !fs.existsSync(outDir);
   ensureWritableDir(outDir);
   removeStaleTemporaries(outDir);
 
@@ -617,6 +618,12 @@ export async function trainDensityModel(options: TrainOptions): Promise<TrainRes
       interrupted,
       checkpoint: lastCheckpoint,
     };
+  } catch (err) {
+    // A run that failed before writing anything leaves no empty output folder behind.
+    if (createdOutDir && fs.existsSync(outDir) && fs.readdirSync(outDir).length === 0) {
+      fs.rmdirSync(outDir);
+    }
+    throw err;
   } finally {
     optimizer?.dispose();
     if (ownsModel) model?.dispose();
