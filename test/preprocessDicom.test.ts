@@ -22,6 +22,7 @@ const IMPLICIT_LE = '1.2.840.10008.1.2';
 const EXPLICIT_BE = '1.2.840.10008.1.2.2';
 const RLE = '1.2.840.10008.1.2.5';
 const DEFLATE = '1.2.840.10008.1.2.1.99';
+const JPEG_LOSSLESS_SV1 = '1.2.840.10008.1.2.4.70';
 
 /** Deterministic pseudo-random integers. */
 function lcg(seed: number): () => number {
@@ -71,16 +72,76 @@ function rleFrame16(values: ArrayLike<number>): Uint8Array {
   return out;
 }
 
+/**
+ * A JPEG Lossless (T.81 process 14, first-order prediction SV1) encoder for test fixtures: one
+ * component, one Huffman table giving every difference category SSSS 0–16 a 5-bit code.
+ */
+function encodeJpegLossless(
+  values: ArrayLike<number>,
+  width: number,
+  height: number,
+  precision: number,
+): Uint8Array {
+  const out: number[] = [0xff, 0xd8];
+  const segment = (marker: number, body: number[]) =>
+    out.push(0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body);
+  segment(0xc3, [precision, height >> 8, height & 0xff, width >> 8, width & 0xff, 1, 1, 0x11, 0]);
+  const bits = new Array(16).fill(0);
+  bits[4] = 17; // 17 codes of length 5: 00000 … 10000
+  segment(0xc4, [0x00, ...bits, ...Array.from({ length: 17 }, (_, k) => k)]);
+  segment(0xda, [1, 1, 0x00, 1, 0, 0]); // Ns=1, Cs=1 Td/Ta=0, Ss=predictor 1, Se=0, Ah/Al=0
+  let acc = 0;
+  let nbits = 0;
+  const put = (value: number, n: number) => {
+    for (let b = n - 1; b >= 0; b--) {
+      acc = (acc << 1) | ((value >> b) & 1);
+      if (++nbits === 8) {
+        out.push(acc);
+        if (acc === 0xff) out.push(0x00);
+        acc = 0;
+        nbits = 0;
+      }
+    }
+  };
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const v = values[y * width + x];
+      const pred =
+        x === 0 && y === 0
+          ? 1 << (precision - 1)
+          : x === 0
+            ? values[(y - 1) * width]
+            : values[y * width + x - 1];
+      let diff = (v - pred) & 0xffff;
+      if (diff >= 0x8000) diff -= 0x10000; // modulo 2^16, in -32768..32767
+      const ssss =
+        diff === 0 ? 0 : diff === -32768 ? 16 : Math.floor(Math.log2(Math.abs(diff))) + 1;
+      put(ssss, 5);
+      if (ssss > 0 && ssss < 16) put(diff > 0 ? diff : diff + (1 << ssss) - 1, ssss);
+    }
+  }
+  if (nbits > 0) put((1 << (8 - nbits)) - 1, 8 - nbits); // pad with 1 bits
+  out.push(0xff, 0xd9);
+  return Uint8Array.from(out);
+}
+
 const W = 7;
 const H = 5;
 const values12 = Array.from({ length: W * H }, (_, i) => (i * 117) % 4096);
 
-test('readDicom reads the same 12-bit values in every uncompressed transfer syntax and RLE', () => {
+test('readDicom reads the same 12-bit values in every uncompressed transfer syntax, RLE and JPEG Lossless', () => {
   const cases: [string, Partial<Parameters<typeof writeDicom>[0]>][] = [
     ['explicit LE', { transferSyntaxUid: EXPLICIT_LE }],
     ['implicit LE', { transferSyntaxUid: IMPLICIT_LE }],
     ['explicit BE', { transferSyntaxUid: EXPLICIT_BE }],
     ['RLE', { transferSyntaxUid: RLE, encapsulatedFrame: rleFrame16(values12) }],
+    [
+      'JPEG Lossless SV1',
+      {
+        transferSyntaxUid: JPEG_LOSSLESS_SV1,
+        encapsulatedFrame: encodeJpegLossless(values12, W, H, 12),
+      },
+    ],
   ];
   for (const [label, extra] of cases) {
     const file = writeDicom({
@@ -212,15 +273,15 @@ test('unsupported or malformed DICOM files give one InputError naming the file a
       /j2k\.dcm: unsupported DICOM transfer syntax 1\.2\.840\.10008\.1\.2\.4\.90 \(JPEG 2000 Lossless Only\)/,
     ],
     [
-      'jpegll.dcm',
+      'jpegls.dcm',
       writeDicom({
         width: 2,
         height: 2,
         pixels: [0, 0, 0, 0],
-        transferSyntaxUid: '1.2.840.10008.1.2.4.70',
+        transferSyntaxUid: '1.2.840.10008.1.2.4.80',
         encapsulatedFrame: new Uint8Array([1, 2]),
       }),
-      /jpegll\.dcm: unsupported DICOM transfer syntax 1\.2\.840\.10008\.1\.2\.4\.70 \(JPEG Lossless/,
+      /jpegls\.dcm: unsupported DICOM transfer syntax 1\.2\.840\.10008\.1\.2\.4\.80 \(JPEG-LS Lossless\)/,
     ],
     [
       'odd.dcm',
@@ -393,4 +454,32 @@ test('readDicom without a Part 10 preamble reads a bare implicit little endian d
   const d = readDicom(bare, 'bare.dcm');
   assert.deepEqual(Array.from(d.values), values12);
   assert.match(d.warnings.join(' '), /no DICOM Part 10 preamble/);
+});
+
+test('JPEG Lossless: a random 16-bit image decodes exactly; a corrupt stream is an InputError', () => {
+  const r = lcg(5);
+  const w = 37;
+  const h = 23;
+  const v = Array.from({ length: w * h }, () => Math.floor(r() * 65536));
+  v[0] = 0;
+  v[1] = 65535; // largest differences
+  const file = writeDicom({
+    width: w,
+    height: h,
+    pixels: v,
+    transferSyntaxUid: JPEG_LOSSLESS_SV1,
+    encapsulatedFrame: encodeJpegLossless(v, w, h, 16),
+  });
+  assert.deepEqual(Array.from(readDicom(file, 'jll.dcm').values), v);
+  const bad = writeDicom({
+    width: w,
+    height: h,
+    pixels: v,
+    transferSyntaxUid: JPEG_LOSSLESS_SV1,
+    encapsulatedFrame: new Uint8Array([0xff, 0xd8, 0x00, 0x01]),
+  });
+  assert.throws(
+    () => readDicom(bad, 'bad.dcm'),
+    (e: unknown) => e instanceof InputError && /bad\.dcm: JPEG Lossless/.test(e.message),
+  );
 });

@@ -5,6 +5,7 @@
 export * from './boxBlur';
 export * from './chestWallSide';
 export * from './connectedComponents';
+export * from './decodeJpegLossless';
 export * from './decodeRle';
 export * from './grayHistogram';
 export * from './grayImage';

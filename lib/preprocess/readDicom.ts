@@ -8,6 +8,7 @@
 import * as dicomParser from 'dicom-parser';
 import { InputError, errorMessage } from '../errors';
 import { checkTransferSyntax } from './transferSyntax';
+import { decodeJpegLossless } from './decodeJpegLossless';
 import { decodeRle } from './decodeRle';
 
 /** A VOI LUT table (PS3.3 C.11.2.1.1): entry i maps stored/modality value firstMapped+i. */
@@ -208,10 +209,10 @@ export function readDicom(bytes: Uint8Array, name = 'DICOM'): DicomImage {
 
   // Native little-endian sample bytes of frame 0.
   let raw: Uint8Array;
-  if (ts.encoding === 'rle') {
+  if (ts.encoding === 'rle' || ts.encoding === 'jpeg-lossless') {
     if (!pixelEl.encapsulatedPixelData || !pixelEl.fragments?.length) {
       throw new InputError(
-        `${name}: RLE Lossless transfer syntax but the pixel data is not encapsulated`,
+        `${name}: ${ts.name} transfer syntax but the pixel data is not encapsulated`,
       );
     }
     const frame = dicomParser.readEncapsulatedPixelDataFromFragments(
@@ -220,12 +221,11 @@ export function readDicom(bytes: Uint8Array, name = 'DICOM'): DicomImage {
       0,
       pixelEl.fragments.length,
     );
-    raw = decodeRle(
-      new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength),
-      n,
-      bytesPerSample,
-      name,
-    );
+    const bytes = new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength);
+    raw =
+      ts.encoding === 'rle'
+        ? decodeRle(bytes, n, bytesPerSample, name)
+        : decodeJpegLossless(bytes, width, height, bytesPerSample, name);
   } else {
     const need = n * bytesPerSample;
     if (pixelEl.length < need || pixelEl.dataOffset + need > ds.byteArray.length) {

@@ -5,7 +5,7 @@
 import { InputError } from '../errors';
 
 /** How the pixel data of a supported transfer syntax is stored. */
-export type PixelEncoding = 'native-little' | 'native-big' | 'rle';
+export type PixelEncoding = 'native-little' | 'native-big' | 'rle' | 'jpeg-lossless';
 
 /** Transfer syntaxes the reader decodes, UID → name and pixel encoding. */
 export const SUPPORTED_TRANSFER_SYNTAXES: Readonly<
@@ -19,15 +19,20 @@ export const SUPPORTED_TRANSFER_SYNTAXES: Readonly<
   },
   '1.2.840.10008.1.2.2': { name: 'Explicit VR Big Endian (retired)', encoding: 'native-big' },
   '1.2.840.10008.1.2.5': { name: 'RLE Lossless', encoding: 'rle' },
+  '1.2.840.10008.1.2.4.57': {
+    name: 'JPEG Lossless, Non-Hierarchical (Process 14)',
+    encoding: 'jpeg-lossless',
+  },
+  '1.2.840.10008.1.2.4.70': {
+    name: 'JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 SV1)',
+    encoding: 'jpeg-lossless',
+  },
 };
 
 /** Names of common transfer syntaxes the reader does NOT decode (for the error message). */
 export const UNSUPPORTED_TRANSFER_SYNTAX_NAMES: Readonly<Record<string, string>> = {
   '1.2.840.10008.1.2.4.50': 'JPEG Baseline (Process 1)',
   '1.2.840.10008.1.2.4.51': 'JPEG Extended (Process 2 & 4)',
-  '1.2.840.10008.1.2.4.57': 'JPEG Lossless, Non-Hierarchical (Process 14)',
-  '1.2.840.10008.1.2.4.70':
-    'JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 SV1)',
   '1.2.840.10008.1.2.4.80': 'JPEG-LS Lossless',
   '1.2.840.10008.1.2.4.81': 'JPEG-LS Near-Lossless',
   '1.2.840.10008.1.2.4.90': 'JPEG 2000 Lossless Only',
