@@ -132,6 +132,6 @@ test('probabilities figure: one bar trace per class, images on x with their true
     ['p(A)', 'p(B)', 'p(C)', 'p(D)'],
   );
   assert.deepEqual(bars[3].y, [0, 0.5]);
-  assert.deepEqual(bars[0].x, ['a.png<br>(true A)', 'b.png']);
+  assert.deepEqual(bars[0].x, ['a.png (true A)', 'b.png']);
   assert.throws(() => probabilitiesFigure(['a'], []), /one name per row/);
 });

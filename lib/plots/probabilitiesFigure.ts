@@ -33,7 +33,7 @@ export function probabilitiesFigure(
   }
   const x = names.map((n, i) => {
     const t = options.trueClasses?.[i];
-    return t ? `${n}<br>(true ${t})` : n;
+    return t ? `${n} (true ${t})` : n;
   });
   const data: BarTrace[] = CLASS_NAMES.map((c, k) => ({
     type: 'bar',
@@ -47,7 +47,7 @@ export function probabilitiesFigure(
     layout: {
       title: { text: options.title ?? 'Class probabilities per image' },
       barmode: 'group',
-      width: Math.max(560, 140 * names.length + 200),
+      width: Math.max(560, 170 * names.length + 200),
       height: 420,
       xaxis: { type: 'category' },
       yaxis: { title: { text: 'probability' }, range: [0, 1] },
