@@ -283,6 +283,7 @@ test(
     byName('leaky_re_lu_2').config.alpha = 0.1;
     byName('add_1').inbound_nodes[0].reverse();
     byName('global_average_pooling2d_1').class_name = 'GlobalMaxPooling2D';
+    byName('dense_1').config.activation = 'sigmoid';
     const model = createDensityModel({ inputSize: 64 });
     try {
       // The untouched config passes.
@@ -292,7 +293,7 @@ test(
         (err: unknown) =>
           err instanceof InputError &&
           err.message.startsWith(
-            'f.h5: model_config layers do not match the breast-density ResNet (4 differences): ',
+            'f.h5: model_config layers do not match the breast-density ResNet (5 differences): ',
           ) &&
           err.message.includes('layer conv2d_3 has strides [2,2] in the file, [1,1] expected') &&
           err.message.includes('layer leaky_re_lu_2 has alpha 0.1 in the file, 0.3 expected') &&
@@ -301,8 +302,16 @@ test(
           ) &&
           err.message.includes(
             'layer global_average_pooling2d_1 is GlobalMaxPooling2D in the file, GlobalAveragePooling2D expected',
+          ) &&
+          err.message.includes(
+            'layer dense_1 has activation "sigmoid" in the file, "softmax" or "linear" expected',
           ),
       );
+      // A linear head (a model saved for Grad-CAM) has the same weights: accepted.
+      const linear = JSON.parse(JSON.stringify(contents.modelConfig));
+      linear.config.layers.find((l: { name: string }) => l.name === 'dense_1').config.activation =
+        'linear';
+      checkKerasArchitecture(parseKerasModelConfig(linear, 'f.h5'), model, 'f.h5');
     } finally {
       model.dispose();
     }

@@ -107,6 +107,12 @@ export function importKerasModel(
     })),
   };
   if (renames.size > 0) notes.push(`layer names renumbered: ${describeRenames(renames)}`);
+  const head = config?.layers.find((l) => l.className === 'Dense')?.config.activation;
+  if (head === 'linear') {
+    notes.push(
+      "the file's Dense head is linear (saved for Grad-CAM); imported with the original softmax head",
+    );
+  }
   const fileInputSize = config?.inputSize ?? null;
   let inputSize: [number, number];
   let inputSizeFrom: ImportedKerasModel['inputSizeFrom'];

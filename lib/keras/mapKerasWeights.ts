@@ -119,8 +119,10 @@ const CHECKED_CONFIG: Record<string, [string, string, string][]> = {
   ],
   LeakyReLU: [['alpha', 'alpha', 'alpha']],
   BatchNormalization: [['epsilon', 'epsilon', 'epsilon']],
-  Dense: [['activation', 'activation', 'activation']],
 };
+
+/** Output activations of the Dense head that the import accepts (the weights are the same). */
+const DENSE_HEADS = ['softmax', 'linear'];
 
 function sameValue(a: unknown, b: unknown): boolean {
   const pa = pair(a);
@@ -172,6 +174,13 @@ export function checkKerasArchitecture(
           `layer ${layer.name} has ${label} ${JSON.stringify(kl.config[kerasKey])} in the file, ${JSON.stringify(tfConfig[tfKey])} expected`,
         );
       }
+    }
+    // The head: softmax as the original, or linear (a model saved for Grad-CAM): same weights.
+    const activation = kl.config.activation;
+    if (cls === 'Dense' && activation !== undefined && !DENSE_HEADS.includes(String(activation))) {
+      problems.push(
+        `layer ${layer.name} has activation ${JSON.stringify(activation)} in the file, "softmax" or "linear" expected`,
+      );
     }
     if (layer.inboundNodes.length > 0) {
       const fileInbound = kl.inbound.map(rename);
