@@ -58,8 +58,8 @@ export function randomBreastShape(view: 'CC' | 'MLO', rng: Rng): BreastShape {
       view,
       xn: rng.uniform(0.82, 0.95),
       yn,
-      halfUp: yn * rng.uniform(1.0, 1.14),
-      halfDown: (1 - yn) * rng.uniform(1.0, 1.14),
+      halfUp: yn * rng.uniform(0.94, 1.12),
+      halfDown: (1 - yn) * rng.uniform(0.94, 1.12),
       p: rng.uniform(0.45, 0.7),
       xt: 0,
       gamma: 1,
@@ -70,7 +70,7 @@ export function randomBreastShape(view: 'CC' | 'MLO', rng: Rng): BreastShape {
     };
   }
   const yn = rng.uniform(0.55, 0.7);
-  const xt = rng.uniform(0.38, 0.6);
+  const xt = rng.uniform(0.32, 0.5);
   return {
     view,
     xn: rng.uniform(0.8, 0.95),
@@ -79,7 +79,7 @@ export function randomBreastShape(view: 'CC' | 'MLO', rng: Rng): BreastShape {
     halfDown: (1 - yn) * rng.uniform(0.8, 1.1),
     p: rng.uniform(0.45, 0.65),
     xt,
-    gamma: rng.uniform(0.6, 1.0),
+    gamma: rng.uniform(1.0, 1.6),
     nippleR: rng.uniform(0.01, 0.018),
     pw: xt * rng.uniform(0.6, 0.9),
     ph: rng.uniform(0.45, 0.85),

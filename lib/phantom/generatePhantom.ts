@@ -12,10 +12,10 @@
  *    term keeps a subcutaneous fat layer (d = distance to the skin line).
  * 3. The dense mask is `S ≥ t`, with `t` the quantile that makes exactly the requested fraction of
  *    breast pixels dense (breast = not background and, in MLO, not the pectoral region).
- * 4. Intensity (arbitrary units) `r = T(d)·(1 + 0.2·D·(0.7 + 0.15·G₂.₆ + 0.25·F)) + λ·L·(1 − 0.6·D)`,
+ * 4. Intensity (arbitrary units) `r = T(d)·(1 + 0.2·D·(0.7 + 0.15·G₂.₆ + 0.4·F)) + λ·L·(1 − 0.6·D)`,
  *    with `D` a soft version of the mask (same 50 % boundary, smooth over ±0.9 units of S),
  *    `F` fibrous streaks (the fine field stretched 6:1 along the chest-wall → nipple axis),
- *    `T(d) = 1 − 0.07·e^(−d/0.04H) + 0.08·e^(−d/0.004H)` a slight thickness fall-off towards the
+ *    `T(d) = 1 − 0.07·e^(−d/0.04H) + 0.12·e^(−d/0.005H)` a slight thickness fall-off towards the
  *    skin line plus a thin bright skin line, `L` Cooper's-ligament-like strands (thin bright
  *    curves along the zero crossings of another power-law field), `λ ~ U(0.06, 0.12)`.
  * 5. Gray = `m + g·(r − mean r) + quantum noise`, where the breast mean `m ~ U(132, 172)` and the
@@ -218,11 +218,11 @@ export function generatePhantom(options: PhantomOptions): Phantom {
   const dMax = Math.ceil(0.4 * height * 3) + 1;
   const subcutT = new Float32Array(dMax + 1);
   const thickT = new Float32Array(dMax + 1);
-  const rimW = Math.max(0.8, 0.004 * height);
+  const rimW = Math.max(0.8, 0.005 * height);
   for (let j = 0; j <= dMax; j++) {
     const d = j / 3;
     subcutT[j] = 1.5 * Math.exp(-d / (0.03 * height));
-    thickT[j] = 1 - 0.07 * Math.exp(-d / (0.04 * height)) + 0.08 * Math.exp(-d / rimW);
+    thickT[j] = 1 - 0.07 * Math.exp(-d / (0.04 * height)) + 0.12 * Math.exp(-d / rimW);
   }
   const priorX = new Float32Array(width);
   for (let x = 0; x < width; x++) priorX[x] = Math.exp(-0.5 * ((x + 0.5 - cx) / sx) ** 2);
@@ -277,7 +277,7 @@ export function generatePhantom(options: PhantomOptions): Phantom {
       const v = low[x] + 0.45 * mid[x] + 1.3 * (2 * priorX[x] * priorY - 1) - subcutT[dj];
       s[i] = v;
       const thick = thickT[dj] * (1 + 0.035 * fat[x]);
-      termA[i] = thick * 0.2 * (0.7 + 0.15 * mid[x] + 0.25 * fine[x]) - 0.6 * ligStrength * lig;
+      termA[i] = thick * 0.2 * (0.7 + 0.15 * mid[x] + 0.4 * fine[x]) - 0.6 * ligStrength * lig;
       termB[i] = thick + ligStrength * lig;
       if (region[i]) {
         regionValues[rv++] = v;
