@@ -196,9 +196,15 @@ test('loadImage: 8/16-bit gray, RGB(A) luma, JPEG; errors name the file', async 
     Array.from((await loadImage(f16, { sixteenBit: 'clip' })).data),
     [0, 255, 255, 255, 255, 255],
   );
+  // A 12-bit image in a 16-bit file: 'scale' leaves it dark, 'window' stretches [100, 4095]
+  // (2097 → round(1997 · 255 / 3995) = round(127.46) = 127).
+  const f12 = path.join(dir, 'g12.png');
+  const g12 = Uint16Array.from([100, 4095, 2097, 100]);
+  fs.writeFileSync(f12, encodePng({ width: 2, height: 2, channels: 1, bitDepth: 16, data: g12 }));
+  assert.deepEqual(Array.from((await loadImage(f12)).data), [0, 16, 8, 0]);
   assert.deepEqual(
-    Array.from((await loadImage(f16, { sixteenBit: 'window' })).data),
-    [0, 1, 128, 255, 4, 233],
+    Array.from((await loadImage(f12, { sixteenBit: 'window' })).data),
+    [0, 255, 128, 0],
   );
   const rgba = Uint8Array.from([255, 0, 0, 9, 0, 255, 0, 9, 0, 0, 255, 9, 10, 20, 30, 0]);
   const frgba = path.join(dir, 'c.png');
