@@ -204,7 +204,7 @@ test('loadImage: 8/16-bit gray, RGB(A) luma, JPEG; errors name the file', async 
   assert.deepEqual(Array.from((await loadImage(f12)).data), [0, 16, 8, 0]);
   assert.deepEqual(
     Array.from((await loadImage(f12, { sixteenBit: 'window' })).data),
-    [0, 255, 128, 0],
+    [0, 255, 127, 0],
   );
   const rgba = Uint8Array.from([255, 0, 0, 9, 0, 255, 0, 9, 0, 0, 255, 9, 10, 20, 30, 0]);
   const frgba = path.join(dir, 'c.png');
