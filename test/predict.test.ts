@@ -218,7 +218,7 @@ test('fastModelForward (folded BatchNorm) gives the probabilities of model.predi
   // Non-trivial BatchNorm statistics so that folding matters.
   for (const w of model.weights) {
     if (/moving_(mean|variance)/.test(w.name)) {
-      const v = tf.tidy(() => tf.randomUniform(w.shape, 0.5, 1.5, 'float32', 9));
+      const v = tf.tidy(() => tf.randomUniform(w.shape as number[], 0.5, 1.5, 'float32', 9));
       w.write(v);
       v.dispose();
     }
