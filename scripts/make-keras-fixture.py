@@ -3,7 +3,7 @@
 
 Run with Debian's Python (it has h5py and numpy; no TensorFlow/Keras is needed or used):
 
-    /usr/bin/python3 scripts/make-keras-fixture.py OUT_DIR [--size 64] [--seed 1]
+    /usr/bin/python3 scripts/make-keras-fixture.py OUT_DIR [--size 64] [--seed 1] [--only whole,weights]
 
 Writes into OUT_DIR:
 
@@ -262,7 +262,7 @@ def write_weights_group(group, g, order):
                 ds[:] = value
 
 
-def write_whole(path, g, order, output):
+def write_whole(path, g, order, output, include_optimizer=True):
     with h5py.File(path, "w") as f:
         f.attrs["keras_version"] = KERAS_VERSION
         f.attrs["backend"] = BACKEND
@@ -279,6 +279,8 @@ def write_whole(path, g, order, output):
         }
         f.attrs["training_config"] = json.dumps(training).encode("utf8")
         write_weights_group(f.create_group("model_weights"), g, order)
+        if not include_optimizer:
+            return
         # SGD optimizer state, as saved with include_optimizer=True.
         og = f.create_group("optimizer_weights")
         trainable = [
@@ -375,6 +377,7 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--size", type=int, default=64)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--only", help="comma-separated subset of: whole,weights,renumbered,bad-missing,bad-shape,bad-arch")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     size = args.size
@@ -393,19 +396,26 @@ def main():
     dense["weights"][0] = ("kernel", (dense["weights"][0][1] * scale).astype(np.float32))
     logits, values = forward(g, order, image.astype(np.float64))
 
-    write_whole(os.path.join(args.out, "whole.h5"), g, order, out)
-    write_weights_only(os.path.join(args.out, "weights.h5"), g, order)
+    only = set(args.only.split(",")) if args.only else None
+    want = lambda name: only is None or name in only  # noqa: E731
 
-    offsets = {"input": 1, "conv2d": 41, "batch_normalization": 41, "leaky_re_lu": 37, "max_pooling2d": 1, "add": 12, "dropout": 1, "global_average_pooling2d": 1, "dense": 1}
-    gr, order_r = renumbered(g, order, offsets)
-    write_whole(os.path.join(args.out, "renumbered.h5"), gr, order_r, order_r[-1])
-
-    missing = [n for n in order if n != "batch_normalization_5"]
-    write_weights_only(os.path.join(args.out, "bad-missing.h5"), g, missing)
-    gb, ob = build_graph(size, 4, np.random.default_rng(args.seed), bad_shape=True)
-    write_weights_only(os.path.join(args.out, "bad-shape.h5"), gb, keras_layer_order(gb, ob))
-    ga, oa = build_graph(size, 5, np.random.default_rng(args.seed), extra_layer=True)
-    write_weights_only(os.path.join(args.out, "bad-arch.h5"), ga, keras_layer_order(ga, oa))
+    if want("whole"):
+        write_whole(os.path.join(args.out, "whole.h5"), g, order, out)
+    if want("weights"):
+        write_weights_only(os.path.join(args.out, "weights.h5"), g, order)
+    if want("renumbered"):
+        offsets = {"input": 1, "conv2d": 41, "batch_normalization": 41, "leaky_re_lu": 37, "max_pooling2d": 1, "add": 12, "dropout": 1, "global_average_pooling2d": 1, "dense": 1}
+        gr, order_r = renumbered(g, order, offsets)
+        write_whole(os.path.join(args.out, "renumbered.h5"), gr, order_r, order_r[-1], include_optimizer=False)
+    if want("bad-missing"):
+        missing = [n for n in order if n != "batch_normalization_5"]
+        write_weights_only(os.path.join(args.out, "bad-missing.h5"), g, missing)
+    if want("bad-shape"):
+        gb, ob = build_graph(size, 4, np.random.default_rng(args.seed), bad_shape=True)
+        write_weights_only(os.path.join(args.out, "bad-shape.h5"), gb, keras_layer_order(gb, ob))
+    if want("bad-arch"):
+        ga, oa = build_graph(size, 5, np.random.default_rng(args.seed), extra_layer=True)
+        write_weights_only(os.path.join(args.out, "bad-arch.h5"), ga, keras_layer_order(ga, oa))
 
     expected = {
         "size": size,
