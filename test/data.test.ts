@@ -416,5 +416,13 @@ test(
     assert.ok(Math.abs(sum / v.length) < 1e-6, `mean ${sum / v.length}`);
     tf.dispose(x);
     assert.throws(() => readImageDataset(root), /several projections/);
+    for (const projection of ['CC_L', 'MLO_L', 'MLO_R'] as const) {
+      const other = readImageDataset(root, { projection, split: 'test' });
+      assert.deepEqual(
+        other.items.map((i) => `${i.className}:${i.projection}`),
+        ['A', 'B', 'C', 'D'].map((c) => `${c}:${projection}`),
+      );
+      assert.ok(other.items.every((i) => i.subject !== null && i.relPath.startsWith(projection)));
+    }
   },
 );
