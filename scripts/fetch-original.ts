@@ -11,21 +11,22 @@
  */
 import * as path from 'path';
 import { errorMessage } from '../lib/errors';
-import { createProgram } from '../lib/cli/main';
 import {
   ORIGINAL_BASE_URL,
   ORIGINAL_BASE_URL_ENV,
   ORIGINAL_REPOSITORY,
-  REPO_ROOT,
   fetchOriginalAssets,
-} from '../lib/keras';
-import { initBackend } from '../lib/backend/initBackend';
+} from '../lib/keras/fetchOriginalAssets';
+import { REPO_ROOT } from '../lib/keras/locateOriginalAssets';
 
 /** The tutorial commands on the fetched assets (under `root`), for the commands this CLI has. */
 function tutorialCommands(root: string): string[] {
   const rel = (p: string): string => path.relative(process.cwd(), p) || '.';
   const at = (p: string): string => rel(path.join(root, p));
   const cli = `node ${rel(path.join(REPO_ROOT, 'bin', 'breast-density.js'))}`;
+  // Loaded only after a successful download (the whole CLI is slow to load, offline runs fail fast).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createProgram } = require('../lib/cli/main') as typeof import('../lib/cli/main');
   const have = new Set(createProgram().commands.map((c) => c.name()));
   const model = at('original/CC_R_model');
   const testSet = `--data ${at('original/TestSet')} --projection CC_R --split test`;
@@ -54,7 +55,6 @@ async function run(): Promise<number> {
     `fetch-original: downloading from ${base} (repository ${ORIGINAL_REPOSITORY}, no licence: for your own use, never commit) into ${path.join(root, 'original')}\n`,
   );
   try {
-    await initBackend({ report: null });
     const r = await fetchOriginalAssets({ root });
     process.stdout.write(
       [

@@ -23,7 +23,7 @@ import {
   writeFileAtomic,
 } from '../io/atomicWrite';
 import { isPng } from '../io/png';
-import { importKerasFile, type ImportKerasFileResult } from './importKerasFile';
+import type { ImportKerasFileResult } from './importKerasFile';
 import { HDF5_SIGNATURE } from './openHdf5';
 import { ORIGINAL_DIR, REPO_ROOT } from './locateOriginalAssets';
 
@@ -242,6 +242,14 @@ export async function fetchOriginalAssets(
     let model: ImportKerasFileResult | null = null;
     if (files.includes(ORIGINAL_WEIGHTS_FILE)) {
       const modelDir = path.join(dir, path.dirname(ORIGINAL_WEIGHTS_FILE));
+      // Loaded only now, so that an offline run fails before TensorFlow.js is even loaded.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { importKerasFile } =
+        require('./importKerasFile') as typeof import('./importKerasFile');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { initBackend } =
+        require('../backend/initBackend') as typeof import('../backend/initBackend');
+      await initBackend({ report: null }); // no-op when the caller already chose a backend
       // Checks the whole architecture before writing; the model files are written crash-safely.
       model = await importKerasFile(path.join(staging, ORIGINAL_WEIGHTS_FILE), modelDir, {
         projection: 'CC_R',
