@@ -4,7 +4,7 @@
 Used by `npm run tutorial`, `environment/setup.js` (kernel check) and the notebook tests.
 
     execute_notebook.py NOTEBOOK --out EXECUTED.ipynb [--html EXPORT.html] [--kernel tslab]
-                        [--cwd DIR] [--timeout SECONDS] [--startup-timeout SECONDS]
+                        [--cwd DIR] [--timeout SECONDS] [--startup-timeout SECONDS] [--progress]
 
 The kernel starts in --cwd (default: the notebook's folder, as Jupyter does). Each code cell
 gets --timeout seconds. The executed copy (outputs included) is written even when a cell fails,
@@ -38,6 +38,7 @@ def main():
     ap.add_argument("--cwd")
     ap.add_argument("--timeout", type=int, default=600)
     ap.add_argument("--startup-timeout", type=int, default=120)
+    ap.add_argument("--progress", action="store_true", help="report each code cell on stderr as '@@cell N/TOTAL'")
     args = ap.parse_args()
 
     try:
@@ -70,12 +71,16 @@ def main():
     start = time.time()
     cell_seconds = []
     code_number = 0
+    code_total = sum(1 for c in nb.cells if c.cell_type == "code")
     try:
         with client.setup_kernel():
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
                     continue
                 code_number += 1
+                if args.progress:
+                    sys.stderr.write("@@cell %d/%d\n" % (code_number, code_total))
+                    sys.stderr.flush()
                 t0 = time.time()
                 try:
                     client.execute_cell(cell, index)

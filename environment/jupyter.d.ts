@@ -73,3 +73,8 @@ export declare function executeNotebook(
     useLocalSpec?: boolean;
   },
 ): ExecuteResult;
+export declare function executeNotebookAsync(
+  notebook: string,
+  options: Parameters<typeof executeNotebook>[1],
+  onCell?: (cell: number, total: number) => void,
+): Promise<ExecuteResult>;

@@ -182,13 +182,7 @@ function jupyterEnv(extra = {}) {
   return { ...process.env, JUPYTER_PATH: jp, PYDEVD_DISABLE_FILE_VALIDATION: '1', ...extra };
 }
 
-/**
- * Execute a notebook headless through the tslab kernel (one kernel per notebook).
- * @param {string} notebook Path of the .ipynb.
- * @param {{out: string, html?: string, python: string, timeout?: number, cwd?: string, env?: object, useLocalSpec?: boolean}} o
- * @returns {{ok: boolean, seconds?: number, cells?: number, cellSeconds?: number[], cell?: number, index?: number, source?: string, error?: string, kind?: string, stderr: string}}
- */
-function executeNotebook(notebook, o) {
+function executeArgs(notebook, o) {
   if (o.useLocalSpec !== false) writeKernelSpec(LOCAL_JUPYTER_DIR);
   const args = [
     EXECUTE_PY,
@@ -203,26 +197,69 @@ function executeNotebook(notebook, o) {
   if (o.html) args.push('--html', o.html);
   if (o.cwd) args.push('--cwd', o.cwd);
   const env = o.useLocalSpec === false ? { ...process.env, ...(o.env ?? {}) } : jupyterEnv(o.env);
-  const r = spawnSync(o.python, args, { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
-  const lines = (r.stdout ?? '').trim().split('\n');
+  return { args, env };
+}
+
+const NOISE =
+  /Debugger warning|frozen modules|Xfrozen_modules|PYDEVD|Debugging will proceed|^@@cell /;
+
+function parseResult(status, stdout, stderr, spawnError) {
+  const lines = (stdout ?? '').trim().split('\n');
   let result;
   try {
     result = JSON.parse(lines[lines.length - 1]);
   } catch {
     result = {
       ok: false,
-      error: `execute_notebook.py failed (exit ${r.status}): ${(r.stderr || r.error?.message || '').trim().split('\n').slice(-3).join(' ')}`,
+      error: `execute_notebook.py failed (exit ${status}): ${(stderr || spawnError?.message || '').trim().split('\n').slice(-3).join(' ')}`,
     };
   }
-  const stderr = (r.stderr ?? '')
+  const cleaned = (stderr ?? '')
     .split('\n')
-    .filter(
-      (l) =>
-        !/Debugger warning|frozen modules|Xfrozen_modules|PYDEVD|Debugging will proceed/.test(l),
-    )
+    .filter((l) => !NOISE.test(l))
     .join('\n')
     .trim();
-  return { ...result, stderr };
+  return { ...result, stderr: cleaned };
+}
+
+/**
+ * Execute a notebook headless through the tslab kernel (one kernel per notebook).
+ * @param {string} notebook Path of the .ipynb.
+ * @param {{out: string, html?: string, python: string, timeout?: number, cwd?: string, env?: object, useLocalSpec?: boolean}} o
+ * @returns {{ok: boolean, seconds?: number, cells?: number, cellSeconds?: number[], cell?: number, index?: number, source?: string, error?: string, kind?: string, stderr: string}}
+ */
+function executeNotebook(notebook, o) {
+  const { args, env } = executeArgs(notebook, o);
+  const r = spawnSync(o.python, args, { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
+  return parseResult(r.status, r.stdout, r.stderr, r.error);
+}
+
+/**
+ * Like {@link executeNotebook}, asynchronously, calling `onCell(number, total)` as each code
+ * cell starts.
+ */
+function executeNotebookAsync(notebook, o, onCell) {
+  const { spawn } = require('child_process');
+  const { args, env } = executeArgs(notebook, o);
+  return new Promise((resolve) => {
+    const child = spawn(o.python, [...args, '--progress'], { env });
+    let stdout = '';
+    let stderr = '';
+    let pending = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      pending += d;
+      const lines = pending.split('\n');
+      pending = lines.pop();
+      for (const l of lines) {
+        const m = /^@@cell (\d+)\/(\d+)$/.exec(l);
+        if (m && onCell) onCell(Number(m[1]), Number(m[2]));
+      }
+    });
+    child.on('error', (e) => resolve(parseResult(null, stdout, stderr, e)));
+    child.on('close', (status) => resolve(parseResult(status, stdout, stderr)));
+  });
 }
 
 module.exports = {
@@ -246,4 +283,5 @@ module.exports = {
   specIsCurrent,
   jupyterEnv,
   executeNotebook,
+  executeNotebookAsync,
 };

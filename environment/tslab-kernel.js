@@ -111,6 +111,15 @@ function tslabDist() {
 }
 
 function main() {
+  // Re-create node_modules/breast-density when `npm install <pkg>` pruned it (editors need it for
+  // types; the kernel itself does not). Best effort: a failure only costs editor types.
+  try {
+    require('./link-self.js').linkSelf();
+  } catch (e) {
+    process.stderr.write(
+      `breast-density kernel: could not link node_modules/breast-density (${e.message})\n`,
+    );
+  }
   const distDir = tslabDist();
   const sources = patchedSources(distDir);
   if (typeof sources === 'string') {

@@ -69,7 +69,7 @@ function newFiles(dir, since, filter = () => true) {
   return out.sort();
 }
 
-function main() {
+async function main() {
   let o;
   try {
     o = parseArgs(process.argv.slice(2));
@@ -117,14 +117,25 @@ function main() {
     const name = path.basename(file, '.ipynb');
     const out = path.join(OUT, `${name}.ipynb`);
     const html = path.join(OUT, `${name}.html`);
-    process.stdout.write(`tutorial: running ${path.relative(ROOT, file)} … `);
-    const r = j.executeNotebook(file, {
-      out,
-      html,
-      python,
-      timeout: o.timeout,
-      env: { BREAST_DENSITY_TUTORIAL: '1' },
-    });
+    const label = `tutorial: running ${path.relative(ROOT, file)} … `;
+    const t0 = Date.now();
+    const tty = process.stdout.isTTY;
+    let lastLine = 0;
+    if (tty) process.stdout.write(label);
+    const r = await j.executeNotebookAsync(
+      file,
+      { out, html, python, timeout: o.timeout, env: { BREAST_DENSITY_TUTORIAL: '1' } },
+      (cell, total) => {
+        const elapsed = fmt((Date.now() - t0) / 1000);
+        if (tty) process.stdout.write(`\r\x1b[K${label}cell ${cell}/${total} (${elapsed})`);
+        else if (Date.now() - lastLine > 30_000 || cell === 1) {
+          lastLine = Date.now();
+          console.log(`${label}cell ${cell}/${total} (${elapsed})`);
+        }
+      },
+    );
+    if (tty) process.stdout.write(`\r\x1b[K${label}`);
+    else process.stdout.write(label);
     if (!r.ok) {
       console.log('FAILED');
       const where = r.cell
@@ -180,4 +191,10 @@ function main() {
   return 0;
 }
 
-process.exit(main());
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`tutorial: ${e.stack ?? e}`);
+    process.exit(1);
+  },
+);

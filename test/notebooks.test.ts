@@ -24,6 +24,8 @@ const clean = require('../scripts/clean-notebooks.js') as {
   cleanNotebook(nb: Notebook): Notebook;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
+const { linkSelf } = require('../environment/link-self.js') as { linkSelf(): string };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const launcher = require('../environment/tslab-kernel.js') as {
   patchedSources(dist: string): Record<string, string> | string;
   tslabDist(): string;
@@ -207,15 +209,13 @@ function editorTypesInCells(
 
 describe('imports in an editor (VS Code notebook cells)', () => {
   test("'breast-density' keeps the library's types; '../lib' cannot be resolved there", async () => {
+    // The link npm install (postinstall), setup and the kernel make; `npm install <pkg>` prunes it.
+    linkSelf();
     const [byName, relative] = await editorTypesInCells([
       "import { renderFigurePng } from 'breast-density';\nconst X = renderFigurePng;",
       "import { renderFigurePng } from '../lib';\nconst X = renderFigurePng;",
     ]);
-    assert.deepEqual(
-      byName.diagnostics,
-      [],
-      'run npm install (postinstall links node_modules/breast-density)',
-    );
+    assert.deepEqual(byName.diagnostics, []);
     assert.equal(
       byName.type,
       'const X: (figure: PlotlyFigure, options?: RenderFigureOptions) => Buffer',
@@ -426,6 +426,28 @@ function chromium(args: string[]): { stdout: string; status: number | null; stde
   }
 }
 
+/**
+ * Page height (px) for a full-page screenshot of an exported notebook, estimated from its cells:
+ * source lines, text lines and the size of each image (a PNG's header, or the plotly layout).
+ */
+function pageHeight(nb: Notebook): number {
+  let h = 200;
+  for (const c of nb.cells) {
+    const text = Array.isArray(c.source) ? c.source.join('') : c.source;
+    h += 40 + text.split('\n').length * (c.cell_type === 'code' ? 18 : 26);
+    for (const o of c.outputs ?? []) {
+      const fig = o.data?.[PLOTLY_MIME] as { layout?: { height?: number } } | undefined;
+      const png = o.data?.['image/png'];
+      if (fig) h += (fig.layout?.height ?? 450) + 60;
+      else if (png) h += Buffer.from(joinText(png as string), 'base64').readUInt32BE(20) + 20;
+      else if (o.data?.['text/html'])
+        h += joinText(o.data['text/html'] as string[]).split('<tr').length * 36 + 20;
+      else h += joinText(o.text).split('\n').length * 18 + 10;
+    }
+  }
+  return Math.min(16000, Math.max(1200, Math.round(h)));
+}
+
 describe('exported HTML in headless Chromium', () => {
   // FigureMerit (confusion matrices) when it exists, else the smoke notebook; plus the
   // Grad-CAM notebook's screenshot when it exists.
@@ -493,15 +515,16 @@ describe('exported HTML in headless Chromium', () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     const shot = path.join(SCREENSHOTS, `${name}.png`);
     fs.rmSync(shot, { force: true });
+    const height = pageHeight(nb);
     const r = chromium([
       '--hide-scrollbars',
-      '--window-size=1200,4000',
+      `--window-size=1200,${height}`,
       `--screenshot=${shot}`,
       `file://${html}`,
     ]);
     assert.equal(r.status, 0, r.stderr.split('\n').slice(-3).join('\n'));
     const png = decodePng(fs.readFileSync(shot), shot);
-    assert.deepEqual([png.width, png.height], [1200, 4000]);
+    assert.deepEqual([png.width, png.height], [1200, height]);
   });
 
   const cam = tutorialNotebooks.find((f) => path.basename(f) === 'ClassActivationMaps.ipynb');
@@ -509,9 +532,9 @@ describe('exported HTML in headless Chromium', () => {
     'ClassActivationMaps: screenshot of the exported maps',
     { skip: cam ? false : 'notebooks/ClassActivationMaps.ipynb not present yet' },
     () => {
-      const { result, html } = run(cam as string);
+      const { result, nb, html } = run(cam as string);
       assert.ok(
-        result.ok && fs.existsSync(html),
+        result.ok && nb && fs.existsSync(html),
         `ClassActivationMaps must execute first: ${result.error}`,
       );
       const dom = chromium(['--dump-dom', `file://${html}`]);
@@ -523,7 +546,7 @@ describe('exported HTML in headless Chromium', () => {
       const shot = path.join(SCREENSHOTS, 'ClassActivationMaps.png');
       const r = chromium([
         '--hide-scrollbars',
-        '--window-size=1200,4000',
+        `--window-size=1200,${pageHeight(nb)}`,
         `--screenshot=${shot}`,
         `file://${html}`,
       ]);
