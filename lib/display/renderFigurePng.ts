@@ -362,7 +362,7 @@ export function renderFigurePng(figure: PlotlyFigure, options: RenderFigureOptio
         .map((label, value) => ({ value, label }))
         .filter((_, i) => i % stride === 0);
     }
-    const count = Math.max(2, Math.round(Math.abs(a.p1 - a.p0) / (a.isX ? 90 : 50)));
+    const count = Math.max(2, Math.round(Math.abs(a.p1 - a.p0) / (a.isX ? 70 : 45)));
     return numericTicks(a.range[0], a.range[1], count);
   };
   const otherExtent = (a: Axis): [number, number] => {
