@@ -6,7 +6,7 @@
  * From a {@link Phantom} (already cropped, chest wall on its side, muscle replaced by the mean
  * gray), the raw version:
  * 1. puts an unremoved pectoral muscle back in MLO views: the phantom's pectoral region becomes
- *    brighter than the breast (`meanGray + U(30, 70)`, darkening by up to 12 levels towards the
+ *    brighter than the breast (`meanGray + U(30, 70)` by default, darkening by up to 12 levels towards the
  *    muscle's lower tip, with fibre striations along the muscle edge and pixel noise);
  * 2. places the image in a larger detector frame: no margin on the chest-wall side (the breast
  *    is cut by the detector edge there) and for MLO at the top (the muscle and axilla leave the
@@ -41,6 +41,11 @@ export interface RawPhantomOptions {
   bitsStored?: number;
   /** Store the frame mirrored: `true`, `false`, or `random` (default `random`, probability ½). */
   mirrored?: boolean | 'random';
+  /**
+   * Range of the muscle's brightness above the phantom's mean breast gray, drawn uniformly
+   * (8-bit display levels). Default [30, 70]; small values make the muscle hard to see.
+   */
+  muscleContrast?: readonly [number, number];
   /** PatientID written to the DICOM. Default `PH<subject or seed>`. */
   patientId?: string;
 }
@@ -132,7 +137,8 @@ export function createRawPhantom(phantom: Phantom, options: RawPhantomOptions = 
   let muscleGray: number | null = null;
   const pect = phantom.pectoralMask;
   if (pect) {
-    const level = Math.min(250, rec.meanGray + rng.uniform(30, 70));
+    const [cLow, cHigh] = options.muscleContrast ?? [30, 70];
+    const level = Math.min(250, rec.meanGray + rng.uniform(cLow, cHigh));
     muscleGray = Math.round(level);
     const drop = rng.uniform(4, 12);
     const period = rng.uniform(0.02, 0.05) * ph;

@@ -90,7 +90,7 @@ function scaleMask(mask: BinaryMask): Gray8Image {
  * @param input 8-bit gray image as displayed (breast bright on a dark background), uncropped.
  * @param options View, laterality, orientation hint.
  * @returns The network-ready image with masks, transform and a per-step account.
- * @throws InputError-free: a blank image yields an error (no breast found) from the caller's check of `segmentation.box`.
+ * @throws Error `no breast found` for a uniform image (`preprocessFile` turns it into an InputError naming the file).
  */
 export function preprocessMammogram(
   input: Gray8Image,
