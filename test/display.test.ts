@@ -242,7 +242,7 @@ describe('kernel messages', () => {
     delete (require.cache as Record<string, unknown>)[fakeFile];
   });
 
-  test('outside a kernel display calls send nothing (tables print plain text)', () => {
+  test('outside a kernel display calls send and print nothing', () => {
     assert.equal(inKernel(), false);
     const written: string[] = [];
     const write = process.stdout.write;
@@ -255,7 +255,8 @@ describe('kernel messages', () => {
     } finally {
       process.stdout.write = write;
     }
-    assert.deepEqual(written, ['a\n-\n1\n']);
+    assert.deepEqual(written, []);
+    assert.throws(() => displayTable({ columns: ['a'], rows: [[1, 2]] }), /row 0 has 2 cells/);
   });
 
   test('in a kernel (detected at call time): one message per figure, plotly.js only in the first', () => {

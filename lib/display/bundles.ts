@@ -141,13 +141,12 @@ export function tableBundle(table: TableInput, options: TableOptions = {}): Mime
 }
 
 /**
- * Show a table (HTML + plain text) in the notebook; outside a kernel, print the plain-text table
- * on stdout (so CLI scripts and plain Node runs still see it).
- * @throws InputError for rows that do not match the columns.
+ * Show a table (HTML + plain text) in the notebook. No-op outside a tslab kernel (a CLI's stdout
+ * is never written to; use {@link tableBundle}'s `text/plain` there).
+ * @throws InputError for rows that do not match the columns (also outside a kernel).
  */
 export function displayTable(table: TableInput, options?: TableOptions): void {
-  const bundle = tableBundle(table, options);
-  if (!sendDisplay(bundle))
-    process.stdout.write(`${String(bundle['text/plain'])}
+  sendDisplay(tableBundle(table, options));
+}
 `);
 }
