@@ -20,6 +20,7 @@ import {
 } from '../lib/cam';
 import { createDensityModel } from '../lib/model';
 import { preprocessForNetwork } from '../lib/data';
+import { createInferenceModel } from '../lib/fast';
 
 const W = 20;
 const H = 10;
@@ -206,6 +207,11 @@ test('createImageScorer: same probabilities as the network on the standard prepr
     assert.ok(Math.abs(probs[0][c] - ref[0][c]) < 1e-5);
     assert.ok(Math.abs(probs[2][c] - ref[0][c]) < 1e-5);
   }
+  // The fast inference form (BatchNorm folded) gives the same probabilities.
+  const fast = createInferenceModel(model);
+  const fastProbs = await createImageScorer(model, [64, 64], 2, fast)([Float32Array.from(img)]);
+  for (let c = 0; c < 4; c++) assert.ok(Math.abs(fastProbs[0][c] - ref[0][c]) < 1e-4);
+  fast.dispose();
   x.dispose();
   model.dispose();
 });
