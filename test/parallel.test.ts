@@ -15,6 +15,12 @@ import {
   type ImagePrediction,
 } from '../lib/parallel';
 import { InputError } from '../lib/errors';
+import * as fs from 'fs';
+import { encodePng } from '../lib/io/png';
+import { fastModelForward } from '../lib/predict/forwardFunction';
+import { predictItems, type PredictItem } from '../lib/predict/predictItems';
+import { predictItemsInWorkers } from '../lib/parallel/predictItemsInWorkers';
+import { makeTmpDir } from './helpers/tmp';
 
 const SIZE = 64;
 
@@ -108,4 +114,47 @@ test('createWorkerPool: start-up errors reject; bad worker counts are usage erro
     /--workers: expected a whole number of at least 1, got 0/,
   );
   assert.ok(defaultWorkerCount() >= 1);
+});
+
+test('predictItemsInWorkers: same rows and records as predictItems on the fast model, in order', async () => {
+  await setupTf();
+  const model = createDensityModel({ inputSize: SIZE, seed: 6 });
+  const dir = makeTmpDir();
+  const items: PredictItem[] = Array.from({ length: 5 }, (_, i) => {
+    const w = 80 + 7 * i;
+    const h = 90 + 5 * i;
+    const data = new Uint8Array(w * h).map((_, k) => (k * (i + 3) + (k % w) * 7) % 256);
+    const file = path.join(dir, `img${i}.png`);
+    fs.writeFileSync(file, encodePng({ width: w, height: h, channels: 1, bitDepth: 8, data }));
+    return { path: file, name: `img${i}.png`, trueClass: null, subject: '', projection: '' };
+  });
+  const options = {
+    inputSize: [SIZE, SIZE] as [number, number],
+    batchSize: 4,
+    progress: 'silent' as const,
+  };
+  const fast = fastModelForward(model);
+  const ref = await predictItems(items, fast.forward, options);
+  fast.dispose();
+  const multi = await predictItemsInWorkers(items, model, { ...options, workers: 2 });
+  assert.deepEqual(
+    multi.records.map((r) => r.file),
+    items.map((it) => it.name),
+  );
+  for (let i = 0; i < items.length; i++) {
+    const d = Math.max(
+      ...ref.probabilities[i].map((p, k) => Math.abs(p - multi.probabilities[i][k])),
+    );
+    assert.ok(d < 1e-6, `row ${i} differs by ${d}`);
+    assert.equal(multi.records[i].predictedClass, ref.records[i].predictedClass);
+  }
+  // A broken file stops the run with an InputError naming it.
+  const bad = path.join(dir, 'broken.png');
+  fs.writeFileSync(bad, Buffer.from('not a png'));
+  const withBad = [...items, { ...items[0], path: bad, name: 'broken.png' }];
+  await assert.rejects(
+    predictItemsInWorkers(withBad, model, { ...options, workers: 2 }),
+    (e: unknown) => e instanceof InputError && /broken\.png/.test(e.message),
+  );
+  model.dispose();
 });

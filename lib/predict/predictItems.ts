@@ -113,8 +113,21 @@ export async function predictItems(
   } finally {
     progress.stop();
   }
+  const records = predictionRecords(items, probabilities);
+  return { records, probabilities, seconds: (Date.now() - start) / 1000 };
+}
+
+/**
+ * The CSV records of predicted items (shared with the worker-thread path, `lib/parallel`).
+ * @param items Images, in row order.
+ * @param probabilities One row of class probabilities per item.
+ */
+export function predictionRecords(
+  items: ReadonlyArray<PredictItem>,
+  probabilities: number[][],
+): PredictionRecord[] {
   const predicted = argmaxRows(probabilities);
-  const records = items.map((it, i): PredictionRecord => ({
+  return items.map((it, i): PredictionRecord => ({
     file: it.name,
     subject: it.subject,
     projection: it.projection,
@@ -122,5 +135,4 @@ export async function predictItems(
     probabilities: probabilities[i],
     predictedClass: CLASS_NAMES[predicted[i]],
   }));
-  return { records, probabilities, seconds: (Date.now() - start) / 1000 };
 }

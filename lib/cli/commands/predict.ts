@@ -7,11 +7,12 @@ import { InputError, UsageError } from '../../errors';
 import { ensureWritableDir, writeFileAtomic } from '../../io/atomicWrite';
 import { isProjection, type Projection } from '../../model/constants';
 import { loadDensityModel } from '../../modelFiles/loadDensityModel';
-import { fastModelForward, layersModelForward } from '../../predict/forwardFunction';
+import { layersModelForward } from '../../predict/forwardFunction';
 import { itemsFromDataset, itemsFromFiles } from '../../predict/predictDataset';
 import { predictItems } from '../../predict/predictItems';
 import { formatPredictionCsv } from '../../predict/predictionCsv';
 import { formatPredictionFile } from '../../predict/predictionFile';
+import { predictItemsInWorkers } from '../../parallel/predictItemsInWorkers';
 import { parseIntOption } from '../options';
 
 interface PredictCliOptions {
@@ -23,6 +24,7 @@ interface PredictCliOptions {
   projection?: string;
   split?: string;
   exact?: boolean;
+  workers?: number;
 }
 
 /** The CSV written beside a probability file: same name, extension `.csv`. */
@@ -54,6 +56,11 @@ export function registerPredictCommand(program: Command): void {
       'run model.predict itself instead of the fast folded-BatchNorm executor (same values to float32 rounding)',
     )
     .option('--batch <N>', 'images per forward pass', parseIntOption('--batch', 1, 1024), 4)
+    .option(
+      '--workers <N>',
+      'worker threads, each with its own backend (default: one per core)',
+      parseIntOption('--workers', 1, 256),
+    )
     .action(async (opts: PredictCliOptions) => {
       if ((opts.data === undefined) === (opts.image === undefined)) {
         throw new UsageError('predict: give exactly one of --data DIR or --image FILE…');
@@ -101,12 +108,15 @@ export function registerPredictCommand(program: Command): void {
             `breast-density: warning: the model was trained for ${metadata.projection}, the data is ${dataProjection}\n`,
           );
         }
-        const fast = opts.exact ? null : fastModelForward(model);
-        const result = await predictItems(items, fast ? fast.forward : layersModelForward(model), {
+        const predictOptions = {
           inputSize: metadata.inputSize,
           batchSize: opts.batch,
           label: `predict${dataProjection ? ` ${dataProjection}` : ''}`,
-        }).finally(() => fast?.dispose());
+        };
+        // Default: fast executor on every core (lib/parallel); --exact: model.predict, one thread.
+        const result = opts.exact
+          ? await predictItems(items, layersModelForward(model), predictOptions)
+          : await predictItemsInWorkers(items, model, { ...predictOptions, workers: opts.workers });
         const csv = csvPathFor(out);
         writeFileAtomic(out, formatPredictionFile(result.probabilities));
         writeFileAtomic(csv, formatPredictionCsv(result.records));
