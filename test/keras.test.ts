@@ -360,8 +360,26 @@ const unreadableCases: { name: string; make: (p: string) => void; message: RegEx
   {
     name: 'truncated',
     make: (p) => fs.writeFileSync(p, fs.readFileSync(fixture('weights.h5')).subarray(0, 300_000)),
-    message:
-      /: unreadable HDF5 file, truncated or damaged|cannot read the data, file truncated or damaged/,
+    message: /: truncated HDF5 file: 300000 bytes, its header says 9368488 \(incomplete download/,
+  },
+  {
+    // Only the optimizer state at the end is cut: the weights would read, but the file is incomplete.
+    name: 'last byte missing',
+    make: (p) => {
+      const b = fs.readFileSync(fixture('whole.h5'));
+      fs.writeFileSync(p, b.subarray(0, b.length - 1));
+    },
+    message: /: truncated HDF5 file: 18507367 bytes, its header says 18507368 /,
+  },
+  {
+    name: 'damaged structure',
+    make: (p) => {
+      const b = Buffer.from(fs.readFileSync(fixture('weights.h5')));
+      b.fill(0xff, 100, 4000); // object headers and symbol tables overwritten, size intact
+      fs.writeFileSync(p, b);
+    },
+    // Whatever jsfive meets first: an unreadable structure, or the Keras attributes gone.
+    message: /: (unreadable HDF5 file, truncated or damaged \(|no layer_names attribute)/,
   },
   {
     name: 'model_config not JSON',

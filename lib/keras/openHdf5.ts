@@ -65,6 +65,12 @@ export function openHdf5(file: string): Hdf5Group {
   if (!bytes.subarray(0, 8).equals(HDF5_SIGNATURE)) {
     throw new InputError(`${file}: not an HDF5 file (no HDF5 signature at the start)`);
   }
+  const eof = hdf5EndOfFile(bytes);
+  if (eof !== null && eof > bytes.byteLength) {
+    throw new InputError(
+      `${file}: truncated HDF5 file: ${bytes.byteLength} bytes, its header says ${eof} (incomplete download or copy?)`,
+    );
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const jsfive = require('jsfive') as JsfiveModule;
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
@@ -75,6 +81,32 @@ export function openHdf5(file: string): Hdf5Group {
       `${file}: unreadable HDF5 file, truncated or damaged (${hdf5ErrorMessage(err)})`,
     );
   }
+}
+
+/**
+ * The end-of-file address recorded in the HDF5 superblock (versions 0–3, 8-byte offsets, no
+ * user block): the size the complete file must have at least.
+ * @param bytes The file, starting with the HDF5 signature.
+ * @returns The address, or null when the superblock layout is not one this reads.
+ */
+export function hdf5EndOfFile(bytes: Uint8Array): number | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.byteLength < 12) return null;
+  const version = bytes[8];
+  let offsetSize: number;
+  let at: number;
+  if (version === 0 || version === 1) {
+    offsetSize = bytes[13];
+    at = (version === 0 ? 24 : 28) + 2 * offsetSize; // after base and free-space addresses
+  } else if (version === 2 || version === 3) {
+    offsetSize = bytes[9];
+    at = 12 + 2 * offsetSize; // after base and superblock-extension addresses
+  } else {
+    return null;
+  }
+  if (offsetSize !== 8 || bytes.byteLength < at + 8) return null;
+  const eof = view.getBigUint64(at, true);
+  return eof > BigInt(Number.MAX_SAFE_INTEGER) ? null : Number(eof);
 }
 
 /** jsfive throws strings and RangeErrors; make either one short line. */
