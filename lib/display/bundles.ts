@@ -148,5 +148,3 @@ export function tableBundle(table: TableInput, options: TableOptions = {}): Mime
 export function displayTable(table: TableInput, options?: TableOptions): void {
   sendDisplay(tableBundle(table, options));
 }
-`);
-}
