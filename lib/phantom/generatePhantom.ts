@@ -12,7 +12,7 @@
  *    term keeps a subcutaneous fat layer (d = distance to the skin line).
  * 3. The dense mask is `S ≥ t`, with `t` the quantile that makes exactly the requested fraction of
  *    breast pixels dense (breast = not background and, in MLO, not the pectoral region).
- * 4. Intensity (arbitrary units) `r = T(d)·(1 + 0.2·D·(0.7 + 0.15·G₂.₆ + 0.4·F)) + λ·L·(1 − 0.6·D)`,
+ * 4. Intensity (arbitrary units) `r = T(d)·(1 + 0.25·D·(0.7 + 0.15·G₂.₆ + 0.4·F)) + λ·L·(1 − 0.6·D)`,
  *    with `D` a soft version of the mask (same 50 % boundary, smooth over ±0.9 units of S),
  *    `F` fibrous streaks (the fine field stretched 6:1 along the chest-wall → nipple axis),
  *    `T(d) = 1 − 0.07·e^(−d/0.04H) + 0.12·e^(−d/0.005H)` a slight thickness fall-off towards the
@@ -277,7 +277,7 @@ export function generatePhantom(options: PhantomOptions): Phantom {
       const v = low[x] + 0.45 * mid[x] + 1.3 * (2 * priorX[x] * priorY - 1) - subcutT[dj];
       s[i] = v;
       const thick = thickT[dj] * (1 + 0.035 * fat[x]);
-      termA[i] = thick * 0.2 * (0.7 + 0.15 * mid[x] + 0.4 * fine[x]) - 0.6 * ligStrength * lig;
+      termA[i] = thick * 0.25 * (0.7 + 0.15 * mid[x] + 0.4 * fine[x]) - 0.6 * ligStrength * lig;
       termB[i] = thick + ligStrength * lig;
       if (region[i]) {
         regionValues[rv++] = v;
