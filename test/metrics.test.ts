@@ -15,6 +15,7 @@ import {
   fuseProbabilities,
   groupFileStem,
   labelsFromCounts,
+  formatMetricsJson,
   metricsJson,
   normalizeRows,
   percentileLinear,
@@ -371,4 +372,24 @@ test('cohenKappaUnchecked (bootstrap inner loop) equals cohenKappa', () => {
       close(cohenKappaUnchecked(cm, w), cohenKappa(cm, w), `case ${t} ${w}`, 1e-12);
     }
   }
+});
+
+test('formatMetricsJson keeps number arrays on one line and the data unchanged', () => {
+  const o = {
+    CC_R: {
+      n: 4,
+      kappa: null,
+      confusion: [
+        [1, 0, 0, 0],
+        [0, 1, 2, 3],
+      ],
+      ci95: { accuracy: [0.125, 0.875], kappa: [null, null] },
+      tiny: [1e-7, -2.5e-3],
+    },
+  };
+  const t = formatMetricsJson(o);
+  assert.match(t, /^ {4}"confusion": \[\[1, 0, 0, 0\], \[0, 1, 2, 3\]\],$/m);
+  assert.match(t, /"kappa": \[null, null\]/);
+  assert.match(t, /"tiny": \[1e-7, -0\.0025\]/);
+  assert.deepEqual(JSON.parse(t), o);
 });

@@ -99,3 +99,17 @@ export function metricsJson(e: Evaluation): MetricsJson {
   }
   return out;
 }
+
+/**
+ * JSON text of metrics summaries with 2-space indentation and arrays of numbers kept on one line
+ * (`"confusion": [[12, 2, 0, 0], …]` rows readable at a glance). Same data as `JSON.stringify`.
+ * @param value Any JSON-serialisable value (e.g. `{group: metricsJson(e)}`).
+ * @returns The text, ending with a newline.
+ */
+export function formatMetricsJson(value: unknown): string {
+  const text = JSON.stringify(value, null, 2).replace(
+    /\[\s*((?:-?[\d.eE+-]+|null)(?:,\s*(?:-?[\d.eE+-]+|null))*)\s*\]/g,
+    (_, inner: string) => `[${inner.split(/,\s*/).join(', ')}]`,
+  );
+  return `${text.replace(/\[\s*(\[[^\]]*\](?:,\s*\[[^\]]*\])*)\s*\]/g, (_, rows: string) => `[${rows.split(/\],\s*\[/).join('], [')}]`)}\n`;
+}

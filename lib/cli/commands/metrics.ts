@@ -10,7 +10,7 @@ import {
 } from '../../metrics/evaluateGroups';
 import { labelsFromCounts } from '../../metrics/checkLabels';
 import { formatMetricsReport } from '../../metrics/formatMetricsReport';
-import { metricsJson } from '../../metrics/metricsJson';
+import { formatMetricsJson, metricsJson } from '../../metrics/metricsJson';
 import { PROJECTIONS, type Projection } from '../../model/constants';
 import { writeConfusionFigures } from '../../plots/writeConfusionFigures';
 import { type LabelRows, readLabelsFile, readLabelsFromCsv } from '../../predict/labelsFile';
@@ -162,10 +162,10 @@ export function registerMetricsCommand(program: Command): void {
       if (opts.out) {
         ensureWritableDir(path.resolve(opts.out));
         writeConfusionFigures(opts.out, groups, { html: opts.html });
-        writeFileAtomic(path.join(opts.out, 'metrics.json'), `${JSON.stringify(json, null, 2)}\n`);
+        writeFileAtomic(path.join(opts.out, 'metrics.json'), formatMetricsJson(json));
       }
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+        process.stdout.write(formatMetricsJson(json));
         return;
       }
       const sourcesByGroup: Partial<Record<MetricsGroup, string>> = {};
