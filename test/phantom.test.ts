@@ -19,6 +19,8 @@ import {
   generatePhantomDataset,
   readManifest,
   readPhantomMask,
+  resizeToHeight,
+  sideBySide,
 } from '../lib/phantom';
 
 const CLASS_CASES: [number, string][] = [
@@ -306,4 +308,30 @@ test('CLI phantom writes a dataset', () => {
   assert.equal(ok.code, 0, ok.stderr);
   assert.match(ok.stdout, /wrote 8 images \(24x42\) of 2 subjects/);
   assert.equal(readManifest(out).length, 8);
+});
+
+test('side-by-side sheet: area-averaged downscale and layout', () => {
+  const img = {
+    width: 4,
+    height: 4,
+    data: Uint8Array.from([0, 0, 100, 100, 0, 0, 100, 100, 200, 200, 50, 50, 200, 200, 50, 50]),
+    sourceBitDepth: 8 as const,
+    sourceChannels: 1,
+  };
+  const half = resizeToHeight(img, 2);
+  assert.deepEqual([half.width, half.height, ...half.data], [2, 2, 0, 100, 200, 50]);
+  const sheet = sideBySide(
+    [
+      [img, half],
+      [null, img],
+    ],
+    4,
+    2,
+  );
+  // Row width: 4 + gap + 4 + 3·gap (drawing starts at x = gap; pairs end with 3·gap).
+  assert.equal(sheet.height, 2 * (4 + 2) + 2);
+  assert.equal(sheet.width, 4 + 2 + 4 + 6);
+  assert.equal(sheet.data[2 * sheet.width + 2], 0); // first image's top-left pixel
+  assert.equal(sheet.data[2 * sheet.width + 4], 100);
+  assert.equal(sheet.data[0], 48); // sheet background
 });
