@@ -50,8 +50,14 @@ export function registerImportKerasCommand(program: Command): void {
           backend: backend.name,
           command,
         });
-        for (const note of r.imported.notes)
-          process.stderr.write(`breast-density: note: ${note}\n`);
+        const notes = [...r.imported.notes];
+        const named = PROJECTIONS.filter((p) => new RegExp(`(^|[^A-Z])${p}([^A-Z]|$)`).test(file));
+        if (!opts.projection && named.length === 1) {
+          notes.push(
+            `the file's path names ${named[0]}; add --projection ${named[0]} to record it in the metadata`,
+          );
+        }
+        for (const note of notes) process.stderr.write(`breast-density: note: ${note}\n`);
         if (opts.json) {
           process.stdout.write(
             `${JSON.stringify({ dir: r.dir, metadata: r.metadata, ...r.imported }, null, 2)}\n`,
