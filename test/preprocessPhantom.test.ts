@@ -161,3 +161,37 @@ test('preprocessSteps returns each intermediate image as a PNG', () => {
   assert.ok(Math.abs(last.width - (box.x1 - box.x0)) <= 3, `width ${last.width}`);
   assert.ok(Math.abs(last.height - (box.y1 - box.y0)) <= 3, `height ${last.height}`);
 });
+
+test('a muscle barely brighter than the breast is reported as unsure, not guessed', () => {
+  let unsure = 0;
+  const n = 12;
+  for (let k = 0; k < n; k++) {
+    const phantom = generatePhantom({
+      seed: 500 + k,
+      projection: k % 2 ? 'MLO_R' : 'MLO_L',
+      denseFraction: ((k * 0.29) % 1) * 0.9,
+      ...SIZE,
+    });
+    const raw = createRawPhantom(phantom, { muscleContrast: [3, 8] });
+    const { result } = preprocessFile(raw.dicom, `faint_${k}.dcm`);
+    const p = result.pectoral!;
+    if (!p.found) {
+      unsure++;
+      assert.equal(p.unsure, true);
+      assert.equal(result.flagged, true);
+      assert.ok(result.pectoralMask.data.every((v) => v === 0));
+      continue;
+    }
+    // If something is removed anyway, it must be muscle (no breast tissue cut).
+    const removed = toInputFrame(result.pectoralMask, result.transform).data;
+    let tp = 0;
+    let all = 0;
+    for (let i = 0; i < removed.length; i++) {
+      if (!removed[i]) continue;
+      all++;
+      tp += raw.truth.pectoralMask![i];
+    }
+    assert.ok(tp / all >= 0.9, `faint_${k}: ${all - tp} of ${all} removed pixels are not muscle`);
+  }
+  assert.ok(unsure >= n - 2, `only ${unsure} of ${n} faint muscles reported as unsure`);
+});
