@@ -483,3 +483,52 @@ test('JPEG Lossless: a random 16-bit image decodes exactly; a corrupt stream is 
     (e: unknown) => e instanceof InputError && /bad\.dcm: JPEG Lossless/.test(e.message),
   );
 });
+
+/** One explicit-VR little-endian element (short or long form). */
+function element(group: number, el: number, vr: string, value: Uint8Array): Buffer {
+  const long = ['OB', 'OW', 'SQ', 'UN', 'UT'].includes(vr);
+  const head = Buffer.alloc(long ? 12 : 8);
+  head.writeUInt16LE(group, 0);
+  head.writeUInt16LE(el, 2);
+  head.write(vr, 4, 'latin1');
+  if (long) head.writeUInt32LE(value.length, 8);
+  else head.writeUInt16LE(value.length, 6);
+  return Buffer.concat([head, value]);
+}
+const u16 = (...v: number[]) => {
+  const b = Buffer.alloc(2 * v.length);
+  v.forEach((x, i) => b.writeUInt16LE(x, 2 * i));
+  return b;
+};
+
+test('VOI LUT Sequence maps values through its table when there is no window; Pixel Padding Value is black', () => {
+  const lutItem = Buffer.concat([
+    element(0x0028, 0x3002, 'US', u16(4, 100, 12)), // 4 entries, first mapped 100, 12 bits
+    element(0x0028, 0x3006, 'OW', u16(0, 1000, 3000, 4095)),
+  ]);
+  const itemHead = Buffer.alloc(8);
+  itemHead.writeUInt16LE(0xfffe, 0);
+  itemHead.writeUInt16LE(0xe000, 2);
+  itemHead.writeUInt32LE(lutItem.length, 4);
+  const seq = Buffer.concat([itemHead, lutItem]);
+  const px = [100, 101, 102, 103, 50, 900, 7];
+  const file = writeDicom({
+    width: px.length,
+    height: 1,
+    pixels: px,
+    bitsStored: 12,
+    extra: [
+      { tag: 0x00283010, vr: 'SQ', value: seq },
+      { tag: 0x00280120, vr: 'US', value: [7] },
+    ],
+  });
+  const d = readDicom(file, 'lut.dcm');
+  assert.deepEqual(d.voiLut?.firstMapped, 100);
+  assert.deepEqual(Array.from(d.voiLut?.data ?? []), [0, 1000, 3000, 4095]);
+  assert.deepEqual(Array.from(d.padding ?? []), [0, 0, 0, 0, 0, 0, 1]);
+  const g = readMammogram(file, 'lut.dcm');
+  assert.equal(g.display.method, 'voi-lut');
+  const scale = (v: number) => Math.round((v * 255) / 4095);
+  // Values below/above the table take its first/last entry; the padding pixel is black.
+  assert.deepEqual(Array.from(g.gray.data), [0, scale(1000), scale(3000), 255, 0, 255, 0]);
+});

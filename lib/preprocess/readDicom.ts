@@ -247,6 +247,11 @@ export function readDicom(bytes: Uint8Array, name = 'DICOM'): DicomImage {
   const slope = num(ds, 'x00281053') ?? 1;
   const intercept = num(ds, 'x00281052') ?? 0;
   if (slope === 0) warnings.push('Rescale Slope is 0: all values equal the intercept');
+  if (ds.elements.x00283000) {
+    warnings.push(
+      'Modality LUT Sequence present but not applied (only Rescale Slope/Intercept is)',
+    );
+  }
   const mask = bitsStored >= 32 ? 0xffffffff : (1 << bitsStored) - 1;
   const signBit = 1 << (bitsStored - 1);
   const paddingStored = ds.elements.x00280120
