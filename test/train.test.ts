@@ -199,7 +199,7 @@ test('a tiny training of the real ResNet on wasm: loss falls, no leak, original 
     projection: 'CC_R',
     outDir: out,
     inputSize: 32,
-    epochs: 4,
+    epochs: 5,
     batchSize: 4,
     optimizer: 'rmsprop',
     augment: null,
@@ -208,19 +208,20 @@ test('a tiny training of the real ResNet on wasm: loss falls, no leak, original 
     log: () => undefined,
     onEpochEnd: (r) => records.push({ ...r }),
   });
-  assert.equal(result.epochsCompleted, 4);
+  assert.equal(result.epochsCompleted, 5);
   assert.equal(result.interrupted, false);
   const h = result.history;
-  assert.equal(h.loss.length, 4);
+  assert.equal(h.loss.length, 5);
+  // Dropout makes single epochs noisy: the better of the last two must be 25 % below the first.
   assert.ok(
-    h.loss[3] < h.loss[0] * 0.8,
-    `training loss should fall by at least 20 %: ${h.loss.map((v) => v.toFixed(3))}`,
+    Math.min(h.loss[3], h.loss[4]) < h.loss[0] * 0.75,
+    `training loss should fall: ${h.loss.map((v) => v.toFixed(3))}`,
   );
   // Same number of tensors after every epoch (the optimiser's slots exist from the first step).
   const counts = records.map((r) => r.numTensors);
-  assert.deepEqual(counts, Array(4).fill(counts[0]), `numTensors per epoch ${counts}`);
+  assert.deepEqual(counts, Array(5).fill(counts[0]), `numTensors per epoch ${counts}`);
   for (const f of ['acc_train.txt', 'acc_val.txt', 'loss_train.txt', 'loss_val.txt']) {
-    assert.equal(readHistorySeries(path.join(out, f)).length, 4, f);
+    assert.equal(readHistorySeries(path.join(out, f)).length, 5, f);
   }
   assert.ok(result.best);
   assert.equal(
@@ -288,4 +289,35 @@ test('resume refuses other settings and a missing checkpoint', async () => {
     }),
     /holds a training checkpoint; use --resume/,
   );
+});
+
+test('recalibrateBatchNorm: moving statistics become the average batch statistics', async () => {
+  const { createDensityModel } = await import('../lib/model');
+  const { recalibrateBatchNorm } = await import('../lib/train');
+  const model = createDensityModel({ inputSize: 32, seed: 1 });
+  const batches = [0, 1].map((k) =>
+    tf.tidy(() => tf.add(tf.mul(tf.randomNormal([2, 32, 32, 3], 0, 1, 'float32', 10 + k), 0.3), k)),
+  ) as tf.Tensor4D[];
+  // Expected: mean over batches of the per-batch channel mean/variance of conv2d_1's output.
+  const conv = tf.model({ inputs: model.inputs, outputs: model.getLayer('conv2d_1').output });
+  const expected = tf.tidy(() => {
+    const stats = batches.map((b) => tf.moments(conv.predict(b) as tf.Tensor, [0, 1, 2]));
+    return [
+      Array.from(tf.mean(tf.stack(stats.map((s) => s.mean)), 0).dataSync()),
+      Array.from(tf.mean(tf.stack(stats.map((s) => s.variance)), 0).dataSync()),
+    ];
+  });
+  const before = tf.memory().numTensors;
+  assert.equal(await recalibrateBatchNorm(model, batches), 2);
+  assert.equal(tf.memory().numTensors, before);
+  const bn = model.getLayer('batch_normalization_1');
+  const [, , movingMean, movingVar] = bn.getWeights();
+  const got = [Array.from(movingMean.dataSync()), Array.from(movingVar.dataSync())];
+  for (const k of [0, 1]) {
+    const err = Math.max(...got[k].map((v, i) => Math.abs(v - expected[k][i])));
+    assert.ok(err < 1e-4, `${k === 0 ? 'mean' : 'variance'} error ${err}`);
+  }
+  assert.equal((bn as unknown as { momentum: number }).momentum, 0.99);
+  tf.dispose(batches);
+  model.dispose();
 });

@@ -6,3 +6,4 @@ export * from './reduceLrOnPlateau';
 export * from './trainingHistory';
 export * from './trainCheckpoint';
 export * from './trainDensityModel';
+export * from './recalibrateBatchNorm';

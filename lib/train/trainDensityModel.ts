@@ -43,6 +43,7 @@ import {
   type OptimizerName,
 } from './createOptimizer';
 import { createReduceLrOnPlateau, type ReduceLrOnPlateauOptions } from './reduceLrOnPlateau';
+import { recalibrateBatchNorm } from './recalibrateBatchNorm';
 import { registerWasmTrainingKernels } from './registerWasmTrainingKernels';
 import {
   listCheckpoints,
@@ -90,6 +91,12 @@ export interface TrainOptions {
   initModel?: string;
   /** Train this model in place (the caller keeps ownership) instead of creating one. */
   model?: tf.LayersModel;
+  /**
+   * Before each validation, re-estimate the BN moving statistics from this many (un-augmented)
+   * training images ({@link recalibrateBatchNorm}, "precise BN"). Default 0: off, as the
+   * original; useful for short runs, whose momentum-0.99 averages have not converged.
+   */
+  bnRecalibrationImages?: number;
   /** Keep every `weights-improvement-*` directory (Keras style) instead of only the best. */
   keepAllImprovements?: boolean;
   /** Use at most this many batches per epoch (Keras `steps_per_epoch`). Default: all. */
@@ -237,6 +244,26 @@ function listImprovements(outDir: string): { name: string; epoch: number }[] {
     .map((e) => ({ name: e.name, epoch: Number(e.m![1]) }));
 }
 
+/** About `images` training images (a fixed seeded sample), un-augmented, as input batches. */
+async function* recalibrationInputs(
+  ds: ImageDataset,
+  images: number,
+  batchSize: number,
+  inputSize: [number, number],
+): AsyncGenerator<tf.Tensor4D> {
+  let seen = 0;
+  for await (const batch of datasetBatches(ds, { batchSize, inputSize, shuffle: true, seed: 0 })) {
+    tf.dispose(batch.ys);
+    try {
+      yield batch.xs;
+    } finally {
+      batch.xs.dispose();
+    }
+    seen += batch.items.length;
+    if (seen >= images) break;
+  }
+}
+
 const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
@@ -323,6 +350,7 @@ export async function trainDensityModel(options: TrainOptions): Promise<TrainRes
         seed,
         augmentation: augment,
         lrSchedule: schedule.options,
+        bnRecalibrationImages: options.bnRecalibrationImages ?? 0,
         trainImages: trainSet.items.length,
         valImages: valSet.items.length,
         ...extra,
@@ -514,6 +542,12 @@ export async function trainDensityModel(options: TrainOptions): Promise<TrainRes
           break;
         }
         const trainSeconds = secondsBefore + (Date.now() - started) / 1000;
+        if ((options.bnRecalibrationImages ?? 0) > 0) {
+          await recalibrateBatchNorm(
+            model,
+            recalibrationInputs(trainSet, options.bnRecalibrationImages!, batchSize, inputSize),
+          );
+        }
         const val = await evaluateDataset(model, valSet, inputSize, batchSize);
         const seconds = secondsBefore + (Date.now() - started) / 1000;
         const loss = sums.lossSum / sums.seen;

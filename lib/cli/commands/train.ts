@@ -51,6 +51,7 @@ interface TrainCliOptions {
   init?: string;
   resume?: boolean;
   keepAllImprovements?: boolean;
+  recalibrateBn: number;
 }
 
 /**
@@ -114,6 +115,12 @@ export function registerTrainCommand(program: Command): void {
       parseIntOption('--steps-per-epoch', 1, 10_000_000),
     )
     .option('--init <modelDir>', 'start from the weights of this model directory (fine-tuning)')
+    .option(
+      '--recalibrate-bn <images>',
+      're-estimate the batch-norm statistics from this many training images before each validation (precise BN; for short runs); 0 = off, as the original',
+      parseIntOption('--recalibrate-bn', 0, 10_000_000),
+      0,
+    )
     .option('--resume', 'continue from the newest checkpoint in --out')
     .option('--keep-all-improvements', 'keep every weights-improvement-* folder, not only the best')
     .action(async (opts: TrainCliOptions) => {
@@ -169,6 +176,7 @@ export function registerTrainCommand(program: Command): void {
           initModel: opts.init,
           resume: opts.resume,
           keepAllImprovements: opts.keepAllImprovements,
+          bnRecalibrationImages: opts.recalibrateBn,
           signal: controller.signal,
           command: ['breast-density', ...process.argv.slice(2)].map(shellQuote).join(' '),
         });
