@@ -11,7 +11,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { activeBackend, initBackend } from '../backend/initBackend';
 import { camGradients } from '../cam/camGradients';
-import { gradCamLastAddClosedForm } from '../cam/lastAddClosedForm';
+import { finishCamResult } from '../cam/baseCam';
+import { createCam } from '../cam/createCam';
 import { createInferenceModel } from '../fast/createInferenceModel';
 import { LAST_ADD_LAYER } from '../model/constants';
 import { createDensityModel } from '../model/createDensityModel';
@@ -61,9 +62,9 @@ export interface BenchmarkResult {
   forwardBatch: TimeSummary;
   /** Plain `model.predict`, batch B (ms per image); null without baseline. */
   forwardBatchPlain: TimeSummary | null;
-  /** Fast Grad-CAM on add_12 (forward to add_12 + closed form), batch 1. */
+  /** Default Grad-CAM on add_12 (`createCam`: fast forward + closed form, maps at input size), batch 1. */
   gradcam: TimeSummary;
-  /** Autodiff Grad-CAM on add_12 through the Layers model, batch 1; null without baseline. */
+  /** The same maps from autodiff gradients through the Layers model, batch 1; null without baseline. */
   gradcamPlain: TimeSummary | null;
   /** One training step (forward, backward, Adam update), batch 4, ms per image. */
   trainStep: Measured;
@@ -75,19 +76,43 @@ export interface BenchmarkResult {
   peakRssMb: number;
   /** GFLOP/s of the fast batch-1 forward pass. */
   gflops: number;
+  /**
+   * The same single-thread measurements in process CPU milliseconds (user + system): less
+   * sensitive than wall-clock time to other jobs on a shared machine.
+   */
+  cpu: {
+    forward: TimeSummary;
+    forwardPlain: TimeSummary | null;
+    forwardBatch: TimeSummary;
+    forwardBatchPlain: TimeSummary | null;
+    gradcam: TimeSummary;
+    gradcamPlain: TimeSummary | null;
+  };
 }
 
-function timeRuns(fns: (() => void)[], repeats: number, warmup: number, perRun = 1): TimeSummary[] {
-  const runs: number[][] = fns.map(() => []);
+/** Wall-clock and process-CPU summaries of each function, timed interleaved run by run. */
+function timeRuns(
+  fns: (() => void)[],
+  repeats: number,
+  warmup: number,
+  perRun = 1,
+): { wall: TimeSummary[]; cpu: TimeSummary[] } {
+  const wall: number[][] = fns.map(() => []);
+  const cpu: number[][] = fns.map(() => []);
   for (let r = 0; r < warmup + repeats; r++) {
     fns.forEach((fn, i) => {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       fn();
       const dt = (performance.now() - t0) / perRun;
-      if (r >= warmup) runs[i].push(dt);
+      const c = process.cpuUsage(c0);
+      if (r >= warmup) {
+        wall[i].push(dt);
+        cpu[i].push((c.user + c.system) / 1000 / perRun);
+      }
     });
   }
-  return runs.map(summarizeTimes);
+  return { wall: wall.map(summarizeTimes), cpu: cpu.map(summarizeTimes) };
 }
 
 /** Whether the current backend can compute the convolution filter gradient (training). */
@@ -130,41 +155,52 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
     log(
       `forward pass, batch 1 (${warmup} warm-up + ${repeats} runs${baseline ? ', plain and fast interleaved' : ''})`,
     );
-    const [forward, forwardPlain] = timeRuns(
-      baseline ? [fastFn(x1), plain(x1)] : [fastFn(x1)],
-      repeats,
-      warmup,
-    );
+    const t1 = timeRuns(baseline ? [fastFn(x1), plain(x1)] : [fastFn(x1)], repeats, warmup);
+    const [forward, forwardPlain] = t1.wall;
     log(`forward pass, batch ${batch}`);
-    const [forwardBatch, forwardBatchPlain] = timeRuns(
-      baseline ? [fastFn(xB), plain(xB)] : [fastFn(xB)],
-      repeats,
-      warmup,
-      batch,
-    );
+    const tB = timeRuns(baseline ? [fastFn(xB), plain(xB)] : [fastFn(xB)], repeats, warmup, batch);
+    const [forwardBatch, forwardBatchPlain] = tB.wall;
 
     log('Grad-CAM on add_12');
-    const gradFast = (): void =>
-      tf.tidy(() => {
-        const { activations } = fast.activationsAndLogits(x1, LAST_ADD_LAYER);
-        const cf = gradCamLastAddClosedForm(model, activations);
-        const [, , , k] = activations.shape;
-        tf.relu(tf.sum(tf.mul(activations, cf.weights.reshape([1, 1, 1, k])), 3)).dataSync();
-        tf.dispose([cf.gradients, cf.weights, cf.logits]);
+    // After: the default Grad-CAM (createCam → fast forward to add_12 + closed-form gradient),
+    // maps upsampled and normalised. Before: the same maps from autodiff gradients.
+    const cam = createCam(model, 'gradcam', { layer: LAST_ADD_LAYER });
+    const gradFast = (): void => {
+      cam.compute(x1);
+    };
+    const gradPlain = (): void => {
+      const g = camGradients(model, x1, LAST_ADD_LAYER);
+      const raw = tf.tidy(() => {
+        const [b, , , k] = g.activations.shape;
+        const weights = tf.mean(g.gradients, [1, 2]) as tf.Tensor2D;
+        const signed = tf.sum(
+          tf.mul(g.activations, weights.reshape([b, 1, 1, k])),
+          3,
+        ) as tf.Tensor3D;
+        return { signed, positive: tf.relu(signed), negative: tf.relu(tf.neg(signed)), weights };
       });
-    const gradPlain = (): void =>
-      tf.tidy(() => {
-        const g = camGradients(model, x1, LAST_ADD_LAYER);
-        const [, , , k] = g.activations.shape;
-        const weights = tf.mean(g.gradients, [1, 2]);
-        tf.relu(tf.sum(tf.mul(g.activations, weights.reshape([1, 1, 1, k])), 3)).dataSync();
-        tf.dispose([g.activations, g.gradients, g.logits]);
-      });
-    const [gradcam, gradcamPlain] = timeRuns(
-      baseline ? [gradFast, gradPlain] : [gradFast],
-      repeats,
-      warmup,
-    );
+      finishCamResult(
+        'gradcam',
+        LAST_ADD_LAYER,
+        raw,
+        g.logits,
+        g.predicted,
+        g.targets,
+        [h, w],
+        'minmax',
+      );
+      tf.dispose([
+        g.activations,
+        g.gradients,
+        g.logits,
+        raw.signed,
+        raw.positive,
+        raw.negative,
+        raw.weights,
+      ]);
+    };
+    const tG = timeRuns(baseline ? [gradFast, gradPlain] : [gradFast], repeats, warmup);
+    const [gradcam, gradcamPlain] = tG.wall;
 
     log('training step, batch 4');
     // The wasm backend lacks the filter gradient; lib/train provides it (after the Grad-CAM
@@ -239,6 +275,14 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
       workerStartMs,
       peakRssMb,
       gflops: flopsPerImage / (forward.median / 1000) / 1e9,
+      cpu: {
+        forward: t1.cpu[0],
+        forwardPlain: t1.cpu[1] ?? null,
+        forwardBatch: tB.cpu[0],
+        forwardBatchPlain: tB.cpu[1] ?? null,
+        gradcam: tG.cpu[0],
+        gradcamPlain: tG.cpu[1] ?? null,
+      },
     };
   } finally {
     tf.dispose([x1, xB]);
