@@ -21,3 +21,4 @@ export * from './bench';
 export * from './fast';
 export * from './parallel';
 export * from './train';
+export * from './phantom';

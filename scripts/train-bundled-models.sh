@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 BD=(node bin/breast-density.js)
 WORK=${WORK:-out/bundled-phantom}
 SIZE=${SIZE:-64}
-EPOCHS=${EPOCHS:-5}
+EPOCHS=${EPOCHS:-10}
 BATCH=${BATCH:-8}
 OPTIMIZER=${OPTIMIZER:-sgd-nesterov}
 PARALLEL=${PARALLEL:-2}
@@ -75,7 +75,7 @@ Produced by (from the repository root, see \`scripts/train-bundled-models.sh\`):
 
 \`\`\`sh
 node bin/breast-density.js ${phantomCmd}
-${String(p.command).replace(/^breast-density/, 'node bin/breast-density.js')}
+${String(p.command).replace(/^breast-density/, 'node bin/breast-density.js').replace(/ --resume$/, '')}
 \`\`\`
 
 - backend: ${p.backend}; optimizer ${p.optimizer} (lr ${p.learningRate}), batch ${p.batchSize}, seed ${p.seed}, augmentation ${p.augmentation ? 'original' : 'none'}, BN statistics re-estimated from ${p.bnRecalibrationImages} training images before each validation
