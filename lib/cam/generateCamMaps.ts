@@ -20,6 +20,8 @@ import { isClassName, isProjection } from '../model/constants';
 import type { ModelMetadata } from '../modelFiles/modelMetadata';
 import { findPhantomMask } from '../phantom/manifest';
 import { readPhantomMask } from '../phantom/phantomMask';
+import { createCamResultSource } from '../parallel/camResultsInWorkers';
+import { defaultWorkerCount } from '../parallel/createWorkerPool';
 import { createProgress, type ProgressOptions } from '../progress/createProgress';
 import { camFileNames, renderCamImages, writeCamImages, type CamImageSet } from './camImages';
 import type { CamTarget } from './camTargets';
@@ -81,6 +83,8 @@ export interface GenerateCamMapsOptions {
   command?: string;
   /** Called with warnings (images without masks…). Default: none. */
   warn?: (line: string) => void;
+  /** Worker threads computing the maps (lib/parallel). Default: one per core; 1 = this thread. */
+  workers?: number;
 }
 
 /** Index entry of one image (`gradcam.json`). */
@@ -233,6 +237,23 @@ export async function generateCamMaps(options: GenerateCamMapsOptions): Promise<
   const fast: InferenceModel | undefined =
     options.masks && steps > 0 ? createInferenceModel(model) : undefined;
   const scorer = fast ? createImageScorer(model, size, 4, fast) : undefined;
+  // Maps on every core (lib/parallel): workers compute ahead while this loop renders and writes.
+  const workers = Math.min(options.workers ?? defaultWorkerCount(), items.length);
+  const source =
+    workers > 1
+      ? await createCamResultSource(
+          model,
+          items.map((it, i) => ({
+            path: it.path,
+            target: targets[i],
+            inputSize: size,
+            method,
+            layer: options.layer,
+            classNames: [...classNames],
+          })),
+          { workers },
+        )
+      : null;
   const progress = createProgress({
     total: items.length,
     label: `${method} ${cam.layer}`,
@@ -243,12 +264,16 @@ export async function generateCamMaps(options: GenerateCamMapsOptions): Promise<
   try {
     for (const [i, item] of items.entries()) {
       const img = await loadImage(item.path);
-      const x = tf.tidy(() => preprocessForNetwork(img, size).expandDims(0) as tf.Tensor4D);
       let result;
-      try {
-        result = cam.compute(x, targets[i]);
-      } finally {
-        x.dispose();
+      if (source) {
+        result = await source.get(i);
+      } else {
+        const x = tf.tidy(() => preprocessForNetwork(img, size).expandDims(0) as tf.Tensor4D);
+        try {
+          result = cam.compute(x, targets[i]);
+        } finally {
+          x.dispose();
+        }
       }
       const map = result.maps[0];
       const small = resizeNearest(img, size);
@@ -304,6 +329,7 @@ export async function generateCamMaps(options: GenerateCamMapsOptions): Promise<
   } finally {
     progress.stop();
     fast?.dispose();
+    await source?.close();
   }
   const measured = records.filter((r) => r.measures);
   const summary = measured.length
