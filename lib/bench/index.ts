@@ -2,3 +2,4 @@ export * from './countFlops';
 export * from './formatBenchmark';
 export * from './runBenchmark';
 export * from './summarizeTimes';
+export * from './trainStepWorker';

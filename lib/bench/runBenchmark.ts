@@ -17,9 +17,12 @@ import { createInferenceModel } from '../fast/createInferenceModel';
 import { LAST_ADD_LAYER } from '../model/constants';
 import { createDensityModel } from '../model/createDensityModel';
 import { createImageWorkerPool } from '../parallel/mapImagesInWorkers';
-import { registerWasmTrainingKernels } from '../train/registerWasmTrainingKernels';
 import type { ImageItem, ImagePrediction } from '../parallel/predictImageFunction';
+import * as path from 'path';
+import { errorMessage } from '../errors';
+import { createWorkerPool } from '../parallel/createWorkerPool';
 import { countFlops } from './countFlops';
+import type { TrainStepInit } from './trainStepWorker';
 import { summarizeTimes, type TimeSummary } from './summarizeTimes';
 
 /** Options of {@link runBenchmark}. */
@@ -115,15 +118,6 @@ function timeRuns(
   return { wall: wall.map(summarizeTimes), cpu: cpu.map(summarizeTimes) };
 }
 
-/** Whether the current backend can compute the convolution filter gradient (training). */
-export function trainingUnavailableReason(): string | null {
-  const backend = tf.getBackend();
-  if (!tf.getKernel('Conv2DBackpropFilter', backend)) {
-    return `the ${backend} backend has no Conv2DBackpropFilter kernel (training's filter gradient)`;
-  }
-  return null;
-}
-
 /**
  * Run the benchmark on the current backend (initialised if needed).
  * @returns Medians and spreads; see {@link BenchmarkResult}.
@@ -202,35 +196,25 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
     const tG = timeRuns(baseline ? [gradFast, gradPlain] : [gradFast], repeats, warmup);
     const [gradcam, gradcamPlain] = tG.wall;
 
-    log('training step, batch 4');
-    // The wasm backend lacks the filter gradient; lib/train provides it (after the Grad-CAM
-    // timings above, which therefore use the stock wasm kernels for the autodiff baseline).
-    if (tf.getBackend() === 'wasm') registerWasmTrainingKernels();
+    log('training step, batch 4 (in its own worker thread)');
     let trainStep: Measured;
-    const reason = trainingUnavailableReason();
-    if (reason) {
-      trainStep = { unavailable: reason };
-    } else {
-      const trainModel = createDensityModel({ inputSize: [h, w], seed: 0 });
-      try {
-        trainModel.compile({ optimizer: tf.train.adam(1e-4), loss: 'categoricalCrossentropy' });
-        const x4 = tf.randomNormal([4, h, w, 3], 0, 1, 'float32', 3);
-        const y4 = tf.oneHot(tf.tensor1d([0, 1, 2, 3], 'int32'), 4);
-        try {
-          const runs: number[] = [];
-          for (let r = 0; r < warmup + Math.min(repeats, 3); r++) {
-            const t0 = performance.now();
-            await trainModel.trainOnBatch(x4, y4);
-            if (r >= warmup) runs.push((performance.now() - t0) / 4);
-          }
-          trainStep = summarizeTimes(runs);
-        } finally {
-          tf.dispose([x4, y4]);
-        }
-      } finally {
-        trainModel.dispose();
-      }
+    const t = performance.now();
+    const trainPool = await createWorkerPool<TrainStepInit, null, TimeSummary>(
+      {
+        modulePath: path.join(__dirname, 'trainStepWorker.ts'),
+        exportName: 'createTrainStepWorker',
+        init: { size: [h, w], batch: 4, warmup, repeats: Math.min(repeats, 3), backend: info.name },
+      },
+      { workers: 1 },
+    );
+    try {
+      [trainStep] = await trainPool.map([null]);
+    } catch (err) {
+      trainStep = { unavailable: `training step failed: ${errorMessage(err).split('\n')[0]}` };
+    } finally {
+      await trainPool.close();
     }
+    log(`training step done in ${((performance.now() - t) / 1000).toFixed(0)} s`);
 
     const workers = options.workers ?? (await import('os')).availableParallelism();
     log(`prediction throughput with ${workers} worker(s)`);
