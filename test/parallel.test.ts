@@ -16,6 +16,7 @@ import {
 } from '../lib/parallel';
 import { InputError } from '../lib/errors';
 import * as fs from 'fs';
+import { spawnSync } from 'child_process';
 import { encodePng } from '../lib/io/png';
 import { fastModelForward } from '../lib/predict/forwardFunction';
 import { predictItems, type PredictItem } from '../lib/predict/predictItems';
@@ -202,4 +203,32 @@ test('createCamResultSource: maps from 2 workers equal createCam in this thread,
     await source.close();
   }
   model.dispose();
+});
+
+test('Ctrl-C during a worker map stops every worker and ends the process by SIGINT', () => {
+  const root = path.join(__dirname, '..');
+  const code = `
+    const tf = require('@tensorflow/tfjs');
+    const { initBackend } = require('./lib/backend/initBackend.ts');
+    const { createDensityModel } = require('./lib/model/createDensityModel.ts');
+    const { mapImagesInWorkers } = require('./lib/parallel/mapImagesInWorkers.ts');
+    (async () => {
+      await initBackend({ report: null });
+      const model = createDensityModel({ inputSize: 64, seed: 1 });
+      const data = tf.randomNormal([64, 64, 3]).dataSync();
+      const items = Array.from({ length: 2000 }, () => ({ data, shape: [64, 64, 3] }));
+      let n = 0;
+      await mapImagesInWorkers(model, items, {
+        workers: 2,
+        onResult: () => { if (++n === 3) process.kill(process.pid, 'SIGINT'); },
+      });
+      process.stdout.write('finished without interruption');
+    })();`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  assert.equal(r.signal, 'SIGINT', `status ${r.status} stderr ${r.stderr.slice(0, 300)}`);
+  assert.doesNotMatch(r.stdout, /finished/);
 });

@@ -206,11 +206,17 @@ export async function createWorkerPool<TInit, TItem, TResult>(
         const listeners: { w: Worker; ev: string; fn: (...a: never[]) => void }[] = [];
         const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
         const onSignal = (signal: NodeJS.Signals): void => {
-          finish(new Error(`interrupted by ${signal}`));
-          void terminate().then(() => {
-            // Restore the default behaviour (end the process) unless someone else handles it.
-            if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-          });
+          // Another handler (e.g. a checkpointing trainer) decides what happens next: reject so
+          // that the caller winds down. Otherwise stop every worker, then end the process the
+          // default way (killed by the signal, exit status 128 + n), without a stack trace.
+          if (process.listenerCount(signal) > 1) {
+            finish(new Error(`interrupted by ${signal}`));
+            return;
+          }
+          settled = true;
+          for (const l of listeners) l.w.off(l.ev, l.fn as (...a: unknown[]) => void);
+          for (const s of signals) process.off(s, onSignal);
+          void terminate().then(() => process.kill(process.pid, signal));
         };
         const finish = (err?: Error): void => {
           if (settled) return;
