@@ -10,6 +10,8 @@ import {
   foldBatchNorm,
 } from '../lib/fast';
 import { camGradients, createCam } from '../lib/cam';
+import { generatePhantom } from '../lib/phantom/generatePhantom';
+import { preprocessForNetwork } from '../lib/data/preprocessForNetwork';
 
 const SIZE = 64;
 
@@ -227,5 +229,36 @@ test('fast Grad-CAM inputs on add_12 equal the autodiff ones; Grad-CAM maps use 
     assert.ok(d <= 1e-4 * scale, `image ${b}: Grad-CAM weights differ by ${d}`);
   }
   tf.dispose([x, g.activations, g.gradients, g.logits]);
+  model.dispose();
+});
+
+test('fast model on phantom mammograms: probabilities and Grad-CAM inputs equal the plain model', async () => {
+  await setupTf();
+  const model = randomisedModel(17);
+  const fast = createInferenceModel(model);
+  const cases: [string, 'CC_L' | 'MLO_R', number][] = [
+    ['CC_L, 20 % dense', 'CC_L', 0.2],
+    ['MLO_R, 70 % dense', 'MLO_R', 0.7],
+  ];
+  for (const [label, projection, denseFraction] of cases) {
+    const ph = generatePhantom({ seed: 5, projection, denseFraction, width: 96, height: 160 });
+    const x = tf.tidy(
+      () => preprocessForNetwork(ph.image, [SIZE, SIZE]).expandDims(0) as tf.Tensor4D,
+    );
+    const plain = model.predict(x) as tf.Tensor2D;
+    const probs = fast.predict(x);
+    const d = maxAbsDiff(plain, probs);
+    assert.ok(d < 1e-4, `${label}: probabilities differ by ${d}`);
+    const ref = camGradients(model, x, LAST_ADD_LAYER);
+    const got = fastCamGradients(model, x, LAST_ADD_LAYER, undefined, undefined, fast);
+    const scale = tf.tidy(() => tf.max(tf.abs(ref.gradients)).dataSync()[0]);
+    assert.ok(
+      maxAbsDiff(got.gradients, ref.gradients) <= 1e-4 * scale,
+      `${label}: gradients differ`,
+    );
+    tf.dispose([x, plain, probs, ref.activations, ref.gradients, ref.logits]);
+    tf.dispose([got.activations, got.gradients, got.logits]);
+  }
+  fast.dispose();
   model.dispose();
 });
