@@ -158,9 +158,14 @@ before(async () => {
   await sharedModelDir();
 });
 
-test('bad-input case names are unique', () => {
+test('the bad-input matrix has at least 40 cases, with unique names, covering every command', () => {
   const names = cases.map(({ c }) => c.name);
   assert.equal(new Set(names).size, names.length, 'case names are unique');
+  assert.ok(cases.length >= 40, `only ${cases.length} cases`);
+  const commands = new Set(cases.map(({ c }) => c.args[0]));
+  for (const cmd of ['predict', 'metrics', 'gradcam', 'train', 'phantom', 'import-keras', 'info']) {
+    assert.ok(commands.has(cmd), `no bad-input case for "${cmd}"`);
+  }
 });
 
 for (const { file, c } of cases) {
