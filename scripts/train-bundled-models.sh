@@ -13,13 +13,14 @@
 # model metadata and everything downstream reads it from there. Interrupted? Run the script
 # again: a training with a checkpoint in its output folder continues with --resume.
 # The phantom data goes to $WORK (default out/bundled-phantom, not committed).
+# README_ONLY=1 only rewrites each model's README.md from its metadata and history.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BD=(node bin/breast-density.js)
 WORK=${WORK:-out/bundled-phantom}
 SIZE=${SIZE:-64}
-EPOCHS=${EPOCHS:-10}
+EPOCHS=${EPOCHS:-15}
 BATCH=${BATCH:-8}
 OPTIMIZER=${OPTIMIZER:-sgd-nesterov}
 PARALLEL=${PARALLEL:-2}
@@ -45,19 +46,8 @@ if [ ! -f "$TRAIN_DATA/manifest.csv" ]; then
   "${BD[@]}" "${PHANTOM_CMD[@]}" --overwrite
 fi
 
-train_one() {
-  local proj=$1 out seedv args
-  out=$(outdir "$proj")
-  seedv=$(seed "$proj")
-  args=(train --data "$TRAIN_DATA" --projection "$proj" --out "$out" --size "$SIZE"
-    --epochs "$EPOCHS" --batch "$BATCH" --optimizer "$OPTIMIZER" --no-augment --recalibrate-bn 64
-    --seed "$seedv")
-  if compgen -G "$out/checkpoint-*" > /dev/null; then args+=(--resume); fi
-  echo "== $proj: breast-density ${args[*]}"
-  nice -n 10 "${BD[@]}" "${args[@]}" 2> "$WORK/train-$proj.log"
-  # Ship only the best model (outDir itself) and its history: no checkpoints, no duplicate.
-  rm -rf "$out"/checkpoint-* "$out"/weights-improvement-*
-  node - "$out" "$proj" "${PHANTOM_CMD[*]}" <<'EOF'
+write_readme() {
+  node - "$1" "$2" "${PHANTOM_CMD[*]}" <<'EOF'
 const fs = require('fs');
 const path = require('path');
 const [dir, proj, phantomCmd] = process.argv.slice(2);
@@ -80,7 +70,7 @@ ${String(p.command).replace(/^breast-density/, 'node bin/breast-density.js').rep
 
 - backend: ${p.backend}; optimizer ${p.optimizer} (lr ${p.learningRate}), batch ${p.batchSize}, seed ${p.seed}, augmentation ${p.augmentation ? 'original' : 'none'}, BN statistics re-estimated from ${p.bnRecalibrationImages} training images before each validation
 - training images ${p.trainImages}, validation images ${p.valImages}
-- epochs ${p.epochs}; best validation accuracy ${Number(p.valAccuracy).toFixed(4)} at epoch ${p.bestEpoch} (\`${p.bestCheckpoint}\`)
+${p.note ? `- ${p.note}:\n${p.trainingRuns.map((r) => `  - \`${r}\``).join('\n')}\n` : ''}- epochs ${p.epochs}; best validation accuracy ${Number(p.valAccuracy).toFixed(4)} at epoch ${p.bestEpoch} (\`${p.bestCheckpoint}\`)
 - test accuracy on held-out phantom subjects: see the README section "Training and the bundled models"
 
 History (\`acc_train.txt\`, \`acc_val.txt\`, \`loss_train.txt\`, \`loss_val.txt\`, \`history.csv\`):
@@ -91,8 +81,28 @@ ${rows.map((r) => `| ${r[0]} | ${Number(r[1]).toFixed(4)} | ${Number(r[2]).toFix
 `;
 fs.writeFileSync(path.join(dir, 'README.md'), text);
 EOF
+}
+
+train_one() {
+  local proj=$1 out seedv args
+  out=$(outdir "$proj")
+  seedv=$(seed "$proj")
+  args=(train --data "$TRAIN_DATA" --projection "$proj" --out "$out" --size "$SIZE"
+    --epochs "$EPOCHS" --batch "$BATCH" --optimizer "$OPTIMIZER" --no-augment --recalibrate-bn 64
+    --seed "$seedv")
+  if compgen -G "$out/checkpoint-*" > /dev/null; then args+=(--resume); fi
+  echo "== $proj: breast-density ${args[*]}"
+  nice -n 10 "${BD[@]}" "${args[@]}" 2> "$WORK/train-$proj.log"
+  # Ship only the best model (outDir itself) and its history: no checkpoints, no duplicate.
+  rm -rf "$out"/checkpoint-* "$out"/weights-improvement-*
+  write_readme "$out" "$proj"
   echo "== $proj done: $out"
 }
+
+if [ "${README_ONLY:-}" = 1 ]; then
+  for proj in $PROJECTIONS; do write_readme "$(outdir "$proj")" "$proj"; done
+  exit 0
+fi
 
 mkdir -p "$WORK" models
 running=0

@@ -633,6 +633,9 @@ export async function trainDensityModel(options: TrainOptions): Promise<TrainRes
           ...meta,
           provenance: {
             ...meta.provenance,
+            // The command of the run that completed (the best epoch may come from an earlier,
+            // resumed run with a smaller --epochs).
+            ...(options.command !== undefined ? { command: options.command } : {}),
             epochs: epochsCompleted,
             bestCheckpoint: best.name,
           },
