@@ -49,6 +49,12 @@ export interface ImageWorkerInit {
 export function loadImageFunction<TItem, TResult, TOptions>(
   ref: ImageFunctionRef,
 ): ImageFunction<TItem, TResult, TOptions> {
+  if (/\.tsx?$/.test(ref.modulePath) && !('.ts' in require.extensions)) {
+    // A process without a TypeScript loader (e.g. the tslab kernel, which compiles lib/ itself):
+    // register tsx, as worker threads do, so that the function's module can be loaded.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('tsx/cjs');
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(path.resolve(ref.modulePath)) as Record<string, unknown>;
   const fn = mod[ref.exportName];
