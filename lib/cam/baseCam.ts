@@ -86,6 +86,7 @@ export abstract class BaseCam implements Cam {
   readonly layer: string;
   protected readonly normalization: CamNormalization;
   protected readonly classNames?: readonly string[];
+  protected readonly fast?: CamOptions['fast'];
 
   /**
    * @param model Functional Layers model whose last layer is Dense (softmax or linear); not
@@ -99,6 +100,7 @@ export abstract class BaseCam implements Cam {
     this.layer = options.layer ?? LAST_ADD_LAYER;
     this.normalization = options.normalization ?? 'minmax';
     this.classNames = options.classNames;
+    this.fast = options.fast;
     // Fail early, with the candidates, when the layer does not exist.
     const names = model.layers.map((l) => l.name);
     tf.util.assert(
@@ -139,7 +141,7 @@ export abstract class BaseCam implements Cam {
     // Default fast path on the last Add layer: one fast forward pass + closed-form gradient
     // (lib/fast/fastCamGradients.ts, same values); other layers: autodiff.
     const g = closedFormApplies(this.model, this.layer)
-      ? fastCamGradients(this.model, input, this.layer, targets, this.classNames)
+      ? fastCamGradients(this.model, input, this.layer, targets, this.classNames, this.fast)
       : camGradients(this.model, input, this.layer, targets, this.classNames);
     let raw: RawCamMaps | undefined;
     try {

@@ -36,6 +36,7 @@ export async function camJobFunction(ctx: ImageWorkerContext, job: CamJob): Prom
     return createCam(ctx.model, job.method, {
       layer: job.layer,
       classNames: job.classNames,
+      fast: ctx.fast,
     }).compute(x, job.target);
   } finally {
     x.dispose();
