@@ -9,10 +9,10 @@ import { registerBenchCommand } from './commands/bench';
 import { registerGradcamCommand } from './commands/gradcam';
 import { registerImportKerasCommand } from './commands/importKeras';
 import { registerInfoCommand } from './commands/info';
-import { registerPreprocessCommand } from './commands/preprocess';
 import { registerMetricsCommand } from './commands/metrics';
 import { registerPhantomCommand } from './commands/phantom';
 import { registerPredictCommand } from './commands/predict';
+import { registerPreprocessCommand } from './commands/preprocess';
 import { registerSummaryCommand } from './commands/summary';
 import { registerTrainCommand } from './commands/train';
 
@@ -24,16 +24,17 @@ export function createProgram(): Command {
     )
     .showHelpAfterError()
     .exitOverride();
+  // In the order of the workflow, as `--help` lists them.
   registerSummaryCommand(program);
-  registerPhantomCommand(program);
   registerInfoCommand(program);
+  registerPhantomCommand(program);
   registerPreprocessCommand(program);
-  registerImportKerasCommand(program);
-  registerGradcamCommand(program);
-  registerMetricsCommand(program);
-  registerBenchCommand(program);
-  registerPredictCommand(program);
   registerTrainCommand(program);
+  registerPredictCommand(program);
+  registerMetricsCommand(program);
+  registerGradcamCommand(program);
+  registerImportKerasCommand(program);
+  registerBenchCommand(program);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError();
   return program;
 }
