@@ -140,3 +140,53 @@ test('kill -9 mid-epoch, --resume, SIGINT mid-epoch, --resume: full history, no 
   );
   await assertCompleteRun(out);
 });
+
+/** Start training and kill it with SIGKILL `delayMs` after the process starts. */
+function killAfter(out: string, delayMs: number, resume: boolean): Promise<NodeJS.Signals | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [CLI, ...trainArgs(out), ...(resume ? ['--resume'] : [])],
+      {
+        stdio: 'ignore',
+      },
+    );
+    const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+    child.on('error', reject);
+    child.on('exit', (_code, sig) => {
+      clearTimeout(timer);
+      resolve(sig);
+    });
+  });
+}
+
+test('kill -9 at seeded random moments, several times: every resume succeeds and the history stays consistent', async () => {
+  const out = makeTmpDir();
+  // Seeded moments (mulberry32) between 1.5 s and 4.5 s after start: during start-up, mid-epoch,
+  // or while a checkpoint is being written.
+  let s = 20261129;
+  const rand = (): number => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  let kills = 0;
+  for (let i = 0; i < 4; i++) {
+    const resume = listCheckpoints(out).length > 0;
+    const sig = await killAfter(out, 1500 + Math.floor(rand() * 3000), resume);
+    if (sig !== 'SIGKILL') break; // the run finished before the kill: nothing left to interrupt
+    kills++;
+    // Whatever survived must load: every checkpoint, and the model if one was saved.
+    for (const c of listCheckpoints(out)) {
+      const st = loadTrainCheckpoint(c).state;
+      assert.equal(st.history.loss.length, st.epochsCompleted, `${c}: history matches its epoch`);
+    }
+    if (fs.existsSync(path.join(out, 'model.json'))) (await loadDensityModel(out)).model.dispose();
+  }
+  assert.ok(kills >= 2, `only ${kills} kill(s) landed before the run finished`);
+  const resume = listCheckpoints(out).length > 0;
+  const r = runCli([...trainArgs(out), ...(resume ? ['--resume'] : [])]);
+  assert.equal(r.code, 0, r.stderr);
+  await assertCompleteRun(out);
+});
