@@ -1,0 +1,87 @@
+/**
+ * Bounded resources over long runs (issue 10): predicting and mapping 500 images keeps the tensor
+ * count flat (checked at every step, not only at the end) and resident memory stable once warm.
+ * Small inputs (32×32 network input) keep it fast; the code paths are the CLI's defaults (fast
+ * folded model for prediction, fast closed-form Grad-CAM on add_12, and autodiff Grad-CAM++).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'path';
+import { setupTf } from './helpers/tf';
+import { makeTmpDir } from './helpers/tmp';
+import { writeDataset } from './helpers/fixtures';
+import { createDensityModel } from '../lib/model';
+import { fastModelForward, predictItems, type PredictItem } from '../lib/predict';
+import { createCam, type CamMethod } from '../lib/cam';
+import { createInferenceModel } from '../lib/fast';
+
+const N = 500;
+const SIZE = 32;
+const MB = 1024 * 1024;
+
+test(`predicting ${N} images: tensor count flat at every batch, RSS stable`, async () => {
+  const tf = await setupTf();
+  const files = writeDataset(path.join(makeTmpDir(), 'data'), { A: 2, B: 2 }, 48);
+  const items: PredictItem[] = Array.from({ length: N }, (_, i) => ({
+    path: files[i % files.length],
+    name: `img_${i}`,
+    trueClass: null,
+    subject: '',
+    projection: '',
+  }));
+  const model = createDensityModel({ inputSize: SIZE, seed: 3 });
+  const { forward, dispose } = fastModelForward(model);
+  const base = tf.memory().numTensors;
+  const counts: number[] = [];
+  const rss = new Map<number, number>();
+  const result = await predictItems(items, forward, {
+    inputSize: [SIZE, SIZE],
+    batchSize: 4,
+    progress: (s) => {
+      counts.push(tf.memory().numTensors);
+      if (s.done === 100 || s.done === N) rss.set(s.done, process.memoryUsage().rss);
+    },
+  });
+  assert.equal(result.probabilities.length, N);
+  assert.ok(counts.length >= N / 4, `progress reported ${counts.length} times`);
+  assert.deepEqual([...new Set(counts)], [base], 'no tensor alive between batches');
+  assert.equal(rss.length, 2);
+  assert.ok(
+    rss[1] - rss[0] < 64 * MB,
+    `RSS grew by ${((rss[1] - rss[0]) / MB).toFixed(1)} MB from image 100 to ${N}`,
+  );
+  dispose();
+  model.dispose();
+});
+
+const camCases: { method: CamMethod; images: number }[] = [
+  { method: 'gradcam', images: N },
+  { method: 'gradcam++', images: 100 },
+];
+for (const c of camCases) {
+  test(`${c.method} maps of ${c.images} images: tensor count flat, RSS stable`, async () => {
+    const tf = await setupTf();
+    const model = createDensityModel({ inputSize: SIZE, seed: 4 });
+    const fast = createInferenceModel(model);
+    const cam = createCam(model, c.method, { fast });
+    const x = tf.randomNormal(
+      [2, SIZE, SIZE, 3],
+      0,
+      1,
+      'float32',
+      5,
+    ) as import('@tensorflow/tfjs').Tensor4D;
+    const base = tf.memory().numTensors;
+    const rss: number[] = [];
+    for (let i = 0; i < c.images; i += 2) {
+      const r = cam.compute(x);
+      assert.equal(r.maps.length, 2);
+      assert.equal(tf.memory().numTensors, base, `tensors after ${i + 2} maps`);
+      if (i + 2 === c.images / 5 || i + 2 === c.images) rss.push(process.memoryUsage().rss);
+    }
+    assert.ok(rss[1] - rss[0] < 64 * MB, `RSS grew by ${((rss[1] - rss[0]) / MB).toFixed(1)} MB`);
+    x.dispose();
+    fast.dispose();
+    model.dispose();
+  });
+}
