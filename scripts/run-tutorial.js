@@ -180,11 +180,16 @@ async function main() {
       `  ${t.name.padEnd(22)} ${fmt(t.seconds).padStart(12)}   ${path.relative(ROOT, t.out)}, ${path.relative(ROOT, t.html)}`,
     );
   const maps = newFiles(path.join(ROOT, 'MAPS'), started);
-  const cms = newFiles(ROOT, started, (f) => /^confusion_?matrix.*\.(png|html)$/i.test(f));
+  const isCm = (f) => /^confusion_?matrix.*\.(png|html)$/i.test(f);
+  // FigureMerit writes them under out/ (newFiles skips out/ when walking from the root).
+  const cms = [...newFiles(ROOT, started, isCm), ...newFiles(path.join(ROOT, 'out'), started, isCm)];
+  const cmDirs = [...new Set(cms.map((f) => path.dirname(f)))];
   console.log(
     `  Grad-CAM maps:        ${maps.length ? `${maps.length} file(s) in MAPS/` : 'none written'}`,
   );
-  console.log(`  confusion matrices:   ${cms.length ? cms.join(', ') : 'none written'}`);
+  console.log(
+    `  confusion matrices:   ${cms.length ? `${cms.length} file(s) in ${cmDirs.map((d) => `${d}/`).join(', ')}` : 'none written'}`,
+  );
   console.log(
     `Open the executed notebooks in Jupyter (jupyter notebook ${path.relative(process.cwd(), OUT) || '.'}) or the .html exports in a browser.`,
   );
