@@ -6,7 +6,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { setupTf } from './helpers/tf';
-import { registerWasmTrainingKernels } from '../lib/train';
+import { conv2dBackpropFilterFromOps, registerWasmTrainingKernels } from '../lib/train';
 
 /** Deterministic uniform(−1, 1) values (mulberry32). */
 function randomValues(n: number, seed: number): Float32Array {
@@ -143,6 +143,71 @@ for (const [i, c] of CONV_CASES.entries()) {
     assert.ok(ex <= 1e-4, `input gradient relative error ${ex}`);
   });
 }
+
+// Patch budgets (elements) that force the banded path: below one row (one row per band), about
+// one row on most cases, and several rows per band with a shorter last band (e.g. 6 + 3 rows).
+for (const budget of [1, 600, 3000]) {
+  test(`banded filter gradient (patch budget ${budget}) matches cpu on every case`, () => {
+    for (const [i, c] of CONV_CASES.entries()) {
+      const seed = 100 + 10 * i;
+      const dw = tf.tidy(() => {
+        const x = tf.tensor4d(randomValues(c.batch * c.h * c.w * c.cin, seed), [
+          c.batch,
+          c.h,
+          c.w,
+          c.cin,
+        ]);
+        const probe = tf.conv2d(
+          x,
+          tf.zeros([c.k, c.k, c.cin, c.cout]) as tf.Tensor4D,
+          c.stride,
+          c.pad,
+        );
+        const dy = tf.tensor4d(
+          randomValues(probe.size, seed + 2),
+          probe.shape as [number, number, number, number],
+        );
+        const attrs = {
+          strides: c.stride,
+          pad: c.pad,
+          dataFormat: 'NHWC' as const,
+          filterShape: [c.k, c.k, c.cin, c.cout] as [number, number, number, number],
+        };
+        return conv2dBackpropFilterFromOps(x, dy, attrs, budget).dataSync() as Float32Array;
+      });
+      const e = relativeError(dw, reference.get(c.name)!.dw);
+      assert.ok(e <= 1e-4, `${c.name}: filter gradient relative error ${e}`);
+    }
+  });
+}
+
+test('banded filter gradient leaks no tensors and refuses a bad budget', () => {
+  const before = tf.memory().numTensors;
+  tf.tidy(() => {
+    const x = tf.ones([2, 9, 9, 3]) as tf.Tensor4D;
+    const dy = tf.ones([2, 5, 5, 4]) as tf.Tensor4D;
+    conv2dBackpropFilterFromOps(
+      x,
+      dy,
+      { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] },
+      50,
+    );
+  });
+  assert.equal(tf.memory().numTensors, before);
+  const x1 = tf.ones([1, 4, 4, 1]) as tf.Tensor4D;
+  assert.throws(
+    () =>
+      conv2dBackpropFilterFromOps(
+        x1,
+        x1,
+        { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 1, 1] },
+        0,
+      ),
+    /expected a positive integer patch budget, got 0/,
+  );
+  x1.dispose();
+  assert.equal(tf.memory().numTensors, before);
+});
 
 test('tile-free batch-norm gradient matches the cpu backend and TF.js gradient', () => {
   const got = batchNormGrads(7);

@@ -20,6 +20,12 @@
  * product with dy reshaped to [N·outH·outW, K] is the [C, K] slice dW[i, j]. A 1×1 stride-1
  * unpadded convolution is a single matrix product.
  *
+ * Memory: the patch matrix has N·outH·outW·C·kH·kW elements (about 245 MB for the first 3×3
+ * layers at 650×650, batch 4), more than the 4 GB wasm heap can hold beside the activations.
+ * Above {@link FILTER_GRADIENT_PATCH_BUDGET} elements the output rows are processed in bands
+ * (the input padded once, each band's rows of it convolved 'valid'), and the per-band products
+ * are summed: the same sum, in a different order.
+ *
  * Reference: the TensorFlow op `Conv2DBackpropFilter` (tensorflow/core/kernels/conv_grad_filter_ops.cc)
  * and TF.js's cpu implementation `conv2DBackpropFilter`.
  */
@@ -46,13 +52,20 @@ const INPUT_KERNEL = 'Conv2DBackpropInput';
  *   `[N, outH, outW, K]` for NHWC.
  * @param attrs Strides, padding (`same`, `valid`, a number or explicit), data format, rounding
  *   mode and the filter shape `[kH, kW, C, K]`.
+ * @param patchBudget Largest patch matrix (elements) built at once; above it the output rows are
+ *   processed in bands. Default {@link FILTER_GRADIENT_PATCH_BUDGET}.
  * @returns dW, float32 `[kH, kW, C, K]`. The caller (the TF.js engine) owns it.
  */
 export function conv2dBackpropFilterFromOps(
   x: tf.Tensor4D,
   dy: tf.Tensor4D,
   attrs: Conv2DBackpropFilterAttrs,
+  patchBudget: number = FILTER_GRADIENT_PATCH_BUDGET,
 ): tf.Tensor4D {
+  tf.util.assert(
+    Number.isInteger(patchBudget) && patchBudget > 0,
+    () => `Conv2DBackpropFilter: expected a positive integer patch budget, got ${patchBudget}`,
+  );
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
   return tf.tidy(() => {
     const xNhwc = dataFormat === 'NCHW' ? tf.transpose(x, [0, 2, 3, 1]) : x;
@@ -77,27 +90,93 @@ export function conv2dBackpropFilterFromOps(
     );
     const rows = n * outHeight * outWidth;
     const taps = kH * kW;
+    const trivial =
+      taps === 1 && strideHeight === 1 && strideWidth === 1 && outHeight === h && outWidth === w;
+    if (!trivial && rows * c * taps > patchBudget) {
+      const bandRows = Math.max(1, Math.floor(patchBudget / (n * outWidth * c * taps)));
+      const product = bandedFilterProduct(xNhwc, dyNhwc, info, bandRows);
+      return tf.transpose(tf.reshape(product, [k, c, kH, kW]), [2, 3, 1, 0]) as tf.Tensor4D;
+    }
     // Patches: a depthwise convolution whose filter picks one tap per output channel, with the
     // forward convolution's own strides and padding, so that windows and zero padding are
     // exactly those of the forward pass. Channel c·taps + t of the result is x at tap t.
-    const cols =
-      taps === 1 && strideHeight === 1 && strideWidth === 1 && outHeight === h && outWidth === w
-        ? xNhwc
-        : tf.depthwiseConv2d(
-            xNhwc,
-            tapSelector(kH, kW, c),
-            [strideHeight, strideWidth],
-            pad as 'same' | 'valid' | number,
-            'NHWC',
-            1,
-            dimRoundingMode,
-          );
+    const cols = trivial
+      ? xNhwc
+      : tf.depthwiseConv2d(
+          xNhwc,
+          tapSelector(kH, kW, c),
+          [strideHeight, strideWidth],
+          pad as 'same' | 'valid' | number,
+          'NHWC',
+          1,
+          dimRoundingMode,
+        );
     // [K, rows] × [rows, C·taps]: the wasm backend's matrix product is fast (XNNPACK) only
     // without transpose flags, so dy is transposed explicitly (it is the smaller operand).
     const dyT = tf.transpose(tf.reshape(dyNhwc, [rows, k]));
     const product = tf.matMul(dyT, tf.reshape(cols, [rows, c * taps]));
     return tf.transpose(tf.reshape(product, [k, c, kH, kW]), [2, 3, 1, 0]) as tf.Tensor4D;
   });
+}
+
+/**
+ * Largest patch matrix (elements, float32) {@link conv2dBackpropFilterFromOps} builds at once:
+ * 2²³ elements = 32 MB. The first 3×3 layers at 650×650, batch 4, need about 8 bands.
+ */
+export const FILTER_GRADIENT_PATCH_BUDGET = 2 ** 23;
+
+/**
+ * The `[K, C·kH·kW]` product dyᵀ·patches of {@link conv2dBackpropFilterFromOps}, accumulated
+ * over bands of `bandRows` output rows so that no patch matrix exceeds the budget.
+ * @param x Input, NHWC `[N, H, W, C]`.
+ * @param dy Output gradient, NHWC `[N, outH, outW, K]`.
+ * @param info The forward convolution's geometry (strides, padding, output size).
+ * @param bandRows Output rows per band, ≥ 1.
+ * @returns float32 `[K, C·kH·kW]`; disposed by the caller's tidy.
+ */
+function bandedFilterProduct(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  info: tf.backend_util.Conv2DInfo,
+  bandRows: number,
+): tf.Tensor2D {
+  const { outHeight, outWidth, strideHeight, strideWidth, padInfo } = info;
+  const { filterHeight: kH, filterWidth: kW, inChannels: c, outChannels: k } = info;
+  const n = x.shape[0];
+  const taps = kH * kW;
+  // Pad once as the forward pass does; every band is then a 'valid' strided window of it.
+  const padded = tf.pad(x, [
+    [0, 0],
+    [padInfo.top, padInfo.bottom],
+    [padInfo.left, padInfo.right],
+    [0, 0],
+  ]);
+  const selector = tapSelector(kH, kW, c);
+  let sum: tf.Tensor2D | null = null;
+  for (let p0 = 0; p0 < outHeight; p0 += bandRows) {
+    const p1 = Math.min(p0 + bandRows, outHeight);
+    const next: tf.Tensor2D = tf.tidy(() => {
+      const inRows = (p1 - 1 - p0) * strideHeight + kH;
+      const xBand = tf.slice(padded, [0, p0 * strideHeight, 0, 0], [n, inRows, -1, c]);
+      const cols = tf.depthwiseConv2d(xBand, selector, [strideHeight, strideWidth], 'valid');
+      tf.util.assert(
+        cols.shape[1] === p1 - p0 && cols.shape[2] === outWidth,
+        () =>
+          `Conv2DBackpropFilter: band rows ${p0}–${p1} gave patches [${cols.shape}], ` +
+          `expected [${n},${p1 - p0},${outWidth},${c * taps}]`,
+      );
+      const bandCount = n * (p1 - p0) * outWidth;
+      const dyBand = tf.slice(dy, [0, p0, 0, 0], [n, p1 - p0, outWidth, k]);
+      const dyT = tf.transpose(tf.reshape(dyBand, [bandCount, k]));
+      const product = tf.matMul(dyT, tf.reshape(cols, [bandCount, c * taps])) as tf.Tensor2D;
+      return sum === null ? product : (tf.add(sum, product) as tf.Tensor2D);
+    });
+    sum?.dispose();
+    sum = next;
+  }
+  padded.dispose();
+  selector.dispose();
+  return sum as tf.Tensor2D;
 }
 
 /** Attributes TF.js passes to `Conv2DBackpropInput` (see tfjs-core `Conv2DBackpropInputAttrs`). */
