@@ -76,8 +76,12 @@ export function finishCamResult(
 }
 
 /**
- * Base of the channel-weighting methods (Grad-CAM, Grad-CAM++). Subclasses implement
- * {@link BaseCam.channelWeights} only.
+ * Base of every map method: gradients of the target at the layer (closed form on `add_12`,
+ * autodiff elsewhere), raw maps, then upsampling, normalisation and disposal
+ * ({@link finishCamResult}). Channel-weighting methods (Grad-CAM, Grad-CAM++) implement
+ * {@link BaseCam.channelWeights} only; a method that is not a channel weighting (gradient
+ * saliency) overrides {@link BaseCam.rawMaps} instead, and {@link BaseCam.defaultLayer} when it
+ * explains another layer than `add_12` by default.
  */
 export abstract class BaseCam implements Cam {
   /** Method name. */
@@ -97,7 +101,7 @@ export abstract class BaseCam implements Cam {
     protected readonly model: tf.LayersModel,
     options: CamOptions = {},
   ) {
-    this.layer = options.layer ?? LAST_ADD_LAYER;
+    this.layer = options.layer ?? this.defaultLayer(model);
     this.normalization = options.normalization ?? 'minmax';
     this.classNames = options.classNames;
     this.fast = options.fast;
@@ -110,14 +114,32 @@ export abstract class BaseCam implements Cam {
   }
 
   /**
-   * Channel weights w_k^c from activations and gradients.
+   * The layer explained when the options name none: `add_12`, the last residual Add.
+   * Called from the constructor (only the model is available then).
+   */
+  protected defaultLayer(_model: tf.LayersModel): string {
+    return LAST_ADD_LAYER;
+  }
+
+  /**
+   * Channel weights w_k^c from activations and gradients. Channel-weighting methods override it;
+   * the default throws, for methods that override {@link BaseCam.rawMaps} instead.
    * @param activations `[batch, h, w, k]` A.
    * @param gradients `[batch, h, w, k]` ∂y_c/∂A.
    * @returns `[batch, k]` weights (a new tensor; called inside `tf.tidy`).
    */
-  protected abstract channelWeights(activations: tf.Tensor4D, gradients: tf.Tensor4D): tf.Tensor2D;
+  protected channelWeights(_activations: tf.Tensor4D, _gradients: tf.Tensor4D): tf.Tensor2D {
+    throw new Error(
+      `${this.method}: not a channel-weighting method; it must override rawMaps or channelWeights`,
+    );
+  }
 
-  /** Weighted sum, ReLU and negative part. Tensors returned are owned by the caller. */
+  /**
+   * Raw maps at layer resolution: by default the channel-weighted sum Σ_k w_k A^k, its ReLU and
+   * its negative part. Tensors returned are owned by the caller.
+   * @param activations `[batch, h, w, k]` A.
+   * @param gradients `[batch, h, w, k]` ∂y_c/∂A.
+   */
   protected rawMaps(activations: tf.Tensor4D, gradients: tf.Tensor4D): RawCamMaps {
     return tf.tidy(() => {
       const weights = this.channelWeights(activations, gradients);

@@ -10,60 +10,34 @@
  * brightening would lower the class score.
  */
 import * as tf from '@tensorflow/tfjs';
-import { camGradients } from './camGradients';
-import type { CamTarget } from './camTargets';
-import type { Cam, CamMethod, CamOptions, CamResult } from './camTypes';
-import { finishCamResult, type RawCamMaps } from './baseCam';
+import { BaseCam, type RawCamMaps } from './baseCam';
+import type { CamMethod } from './camTypes';
 import { inputLayerName } from './forwardWithProbe';
-import type { CamNormalization } from './normalizeMaps';
 
-/** Gradient saliency bound to a model (the layer is the input layer). */
-export class SaliencyMap implements Cam {
+/**
+ * Gradient saliency bound to a model. The layer is the input layer by default; any layer is
+ * accepted (options `layer`) to get the gradient magnitude there. Always computed by autodiff.
+ */
+export class SaliencyMap extends BaseCam {
   /** `saliency`. */
   readonly method: CamMethod = 'saliency';
-  /** The input layer's name (e.g. `input_1`). */
-  readonly layer: string;
-  private readonly normalization: CamNormalization;
-  private readonly classNames?: readonly string[];
 
-  /**
-   * @param model Functional Layers model (not owned).
-   * @param options `layer` defaults to (and normally is) the input layer; any layer is accepted
-   *   to get the gradient magnitude there.
-   */
-  constructor(
-    private readonly model: tf.LayersModel,
-    options: CamOptions = {},
-  ) {
-    this.layer = options.layer ?? inputLayerName(model);
-    this.normalization = options.normalization ?? 'minmax';
-    this.classNames = options.classNames;
+  /** The input layer (e.g. `input_1`). */
+  protected override defaultLayer(model: tf.LayersModel): string {
+    return inputLayerName(model);
   }
 
-  /** {@inheritDoc Cam.compute} */
-  compute(input: tf.Tensor4D, targets?: CamTarget | CamTarget[]): CamResult {
-    const g = camGradients(this.model, input, this.layer, targets, this.classNames);
-    let raw: RawCamMaps | undefined;
-    try {
-      const maps = tf.tidy(() => ({
-        signed: tf.sum(g.gradients, 3) as tf.Tensor3D,
-        positive: tf.max(tf.abs(g.gradients), 3) as tf.Tensor3D,
-        negative: tf.max(tf.relu(tf.neg(g.gradients)), 3) as tf.Tensor3D,
-      }));
-      raw = { ...maps, weights: null };
-      return finishCamResult(
-        this.method,
-        this.layer,
-        raw,
-        g.logits,
-        g.predicted,
-        g.targets,
-        [input.shape[1], input.shape[2]],
-        this.normalization,
-      );
-    } finally {
-      tf.dispose([g.activations, g.gradients, g.logits]);
-      if (raw) tf.dispose([raw.signed, raw.positive, raw.negative]);
-    }
+  /**
+   * signed Σ_c ∂y/∂x_ijc, positive max_c |∂y/∂x_ijc|, negative max_c ReLU(−∂y/∂x_ijc); no weights.
+   * @param _activations `[batch, H, W, C]` (unused: the map is the gradient alone).
+   * @param gradients `[batch, H, W, C]` ∂y_c/∂x.
+   */
+  protected override rawMaps(_activations: tf.Tensor4D, gradients: tf.Tensor4D): RawCamMaps {
+    const maps = tf.tidy(() => ({
+      signed: tf.sum(gradients, 3) as tf.Tensor3D,
+      positive: tf.max(tf.abs(gradients), 3) as tf.Tensor3D,
+      negative: tf.max(tf.relu(tf.neg(gradients)), 3) as tf.Tensor3D,
+    }));
+    return { ...maps, weights: null };
   }
 }
