@@ -10,6 +10,7 @@ export * from './keras';
 export * from './model';
 export * from './modelFiles';
 export * from './io/png';
+export * from './io/resizeAreaToHeight';
 export * from './preprocess';
 export * from './progress';
 export * from './metrics';

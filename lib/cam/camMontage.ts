@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Raster } from '../io/png';
+import { resizeAreaToHeight } from '../io/resizeAreaToHeight';
 import { toRgb8 } from './overlay';
 
 /**
@@ -14,27 +15,8 @@ import { toRgb8 } from './overlay';
  */
 export function resizeRasterToHeight(image: Raster, height: number): Raster {
   const src = image.channels === 3 && image.bitDepth === 8 ? image : toRgb8(image);
-  const width = Math.max(1, Math.round((src.width * height) / src.height));
-  const out = new Uint8Array(width * height * 3);
-  const sx = src.width / width;
-  const sy = src.height / height;
-  for (let y = 0; y < height; y++) {
-    const y0 = Math.floor(y * sy);
-    const y1 = Math.max(y0 + 1, Math.floor((y + 1) * sy));
-    for (let x = 0; x < width; x++) {
-      const x0 = Math.floor(x * sx);
-      const x1 = Math.max(x0 + 1, Math.floor((x + 1) * sx));
-      const n = (y1 - y0) * (x1 - x0);
-      for (let c = 0; c < 3; c++) {
-        let s = 0;
-        for (let yy = y0; yy < y1; yy++) {
-          for (let xx = x0; xx < x1; xx++) s += src.data[(yy * src.width + xx) * 3 + c];
-        }
-        out[(y * width + x) * 3 + c] = Math.round(s / n);
-      }
-    }
-  }
-  return { width, height, channels: 3, bitDepth: 8, data: out };
+  const out = resizeAreaToHeight(src.data as Uint8Array, src.width, src.height, 3, height);
+  return { width: out.width, height, channels: 3, bitDepth: 8, data: out.data };
 }
 
 /** Options of {@link camMontage}. */

@@ -3,6 +3,7 @@
  * for judging the phantoms by eye (`scripts/side-by-side.js`, README "Data and phantoms").
  */
 import type { GrayImage } from '../data/loadImage';
+import { resizeAreaToHeight } from '../io/resizeAreaToHeight';
 
 /**
  * Shrink (or enlarge) a gray image to a given height, keeping the aspect ratio, by area
@@ -11,25 +12,8 @@ import type { GrayImage } from '../data/loadImage';
  * @returns A new image of height `height`.
  */
 export function resizeToHeight(img: GrayImage, height: number): GrayImage {
-  const width = Math.max(1, Math.round((img.width * height) / img.height));
-  const data = new Uint8Array(width * height);
-  const sx = img.width / width;
-  const sy = img.height / height;
-  for (let y = 0; y < height; y++) {
-    const y0 = Math.floor(y * sy);
-    const y1 = Math.max(y0 + 1, Math.floor((y + 1) * sy));
-    for (let x = 0; x < width; x++) {
-      const x0 = Math.floor(x * sx);
-      const x1 = Math.max(x0 + 1, Math.floor((x + 1) * sx));
-      let s = 0;
-      for (let yy = y0; yy < y1; yy++) {
-        const o = yy * img.width;
-        for (let xx = x0; xx < x1; xx++) s += img.data[o + xx];
-      }
-      data[y * width + x] = Math.round(s / ((y1 - y0) * (x1 - x0)));
-    }
-  }
-  return { ...img, width, height, data };
+  const out = resizeAreaToHeight(img.data, img.width, img.height, 1, height);
+  return { ...img, width: out.width, height, data: out.data };
 }
 
 /**
