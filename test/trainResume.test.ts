@@ -139,6 +139,14 @@ test('kill -9 mid-epoch, --resume, SIGINT mid-epoch, --resume: full history, no 
     ),
   );
   await assertCompleteRun(out);
+  // The metadata lists the three runs that made the model, in order.
+  const { model, metadata } = await loadDensityModel(out);
+  model.dispose();
+  const runs = metadata.provenance.trainingRuns as string[];
+  assert.equal(runs.length, 3, `trainingRuns: ${JSON.stringify(runs)}`);
+  assert.doesNotMatch(runs[0], /--resume/);
+  assert.match(runs[1], / --resume$/);
+  assert.match(runs[2], / --resume$/);
 });
 
 /** Start training and kill it with SIGKILL `delayMs` after the process starts. */

@@ -26,8 +26,10 @@ export interface ModelProvenance {
   data?: string;
   /** Epochs trained. */
   epochs?: number;
-  /** The exact command line that produced the model. */
+  /** The exact command line that produced the model (of the last run, when resumed). */
   command?: string;
+  /** Every run's command line, oldest first, when the training was resumed (`--resume`). */
+  trainingRuns?: string[];
   /** Source file for imported models. */
   source?: string;
   /** Any further facts (validation accuracy, seed, …). */

@@ -70,6 +70,11 @@ export interface TrainCheckpointState {
   history: TrainHistory;
   /** Settings of the run. */
   config: TrainConfigFingerprint;
+  /**
+   * Command lines of the runs so far, oldest first (the first run, then each `--resume`);
+   * absent in checkpoints written before it was recorded.
+   */
+  runs?: string[];
   /** Optimiser weights in `optimizer.bin`, in order (TF.js `optimizer.getWeights()` order). */
   optimizerWeights: { name: string; shape: number[]; dtype: 'float32' | 'int32' }[];
   /** When written (ISO 8601). */

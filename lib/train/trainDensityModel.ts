@@ -335,6 +335,8 @@ export async function trainDensityModel(options: TrainOptions): Promise<TrainRes
   let epochRngState = rng.state();
   let lr = options.learningRate ?? DEFAULT_LEARNING_RATES[optimizerName];
   let lastCheckpoint: string | null = null;
+  const thisRun = options.command !== undefined ? [options.command] : [];
+  let runs: string[] = thisRun;
 
   const metadataFor = (extra: Record<string, unknown>): ModelMetadata =>
     createModelMetadata(
@@ -394,6 +396,7 @@ export async function trainDensityModel(options: TrainOptions): Promise<TrainRes
         best = s.best;
         epochRngState = s.epochRngState;
         lr = s.lr;
+        runs = [...(s.runs ?? []), ...thisRun];
         lastCheckpoint = ckpt.dir;
       } finally {
         tf.dispose(ckpt.optimizerWeights.map((w) => w.tensor));
@@ -533,6 +536,7 @@ export async function trainDensityModel(options: TrainOptions): Promise<TrainRes
               best,
               history,
               config,
+              runs,
             },
             metadataFor({ epochs: epochsCompleted }),
           );
@@ -594,6 +598,7 @@ export async function trainDensityModel(options: TrainOptions): Promise<TrainRes
             best,
             history,
             config,
+            runs,
           },
           metadataFor({ epochs: epochsCompleted }),
         );
@@ -636,6 +641,8 @@ export async function trainDensityModel(options: TrainOptions): Promise<TrainRes
             // The command of the run that completed (the best epoch may come from an earlier,
             // resumed run with a smaller --epochs).
             ...(options.command !== undefined ? { command: options.command } : {}),
+            // Every run that contributed, when the training was resumed.
+            ...(runs.length > 1 ? { trainingRuns: runs } : {}),
             epochs: epochsCompleted,
             bestCheckpoint: best.name,
           },
