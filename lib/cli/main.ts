@@ -5,36 +5,32 @@
  */
 import { Command, CommanderError } from 'commander';
 import { InputError, UsageError } from '../errors';
-import { registerBenchCommand } from './commands/bench';
-import { registerGradcamCommand } from './commands/gradcam';
-import { registerImportKerasCommand } from './commands/importKeras';
-import { registerInfoCommand } from './commands/info';
-import { registerMetricsCommand } from './commands/metrics';
-import { registerPhantomCommand } from './commands/phantom';
-import { registerPredictCommand } from './commands/predict';
-import { registerPreprocessCommand } from './commands/preprocess';
-import { registerSummaryCommand } from './commands/summary';
-import { registerTrainCommand } from './commands/train';
+import { CLI_COMMANDS } from './cliCommands';
 
-/** Build the command tree (no side effects until `parseAsync`). */
-export function createProgram(): Command {
+/**
+ * Build the command tree (no side effects until `parseAsync`). Only the command named in `argv`
+ * is loaded and fully defined; the others are listed (name, arguments, one-line summary) so that
+ * `--help` and unknown-command suggestions work without loading every command's dependencies.
+ * @param argv Arguments after the program name (none: every command listed, none loaded).
+ */
+export function createProgram(argv: readonly string[] = []): Command {
   const program = new Command('breast-density')
     .description(
       'Breast-density (BI-RADS A-D) CNN classifier: model, training, prediction, figures of merit and Grad-CAM.',
     )
     .showHelpAfterError()
     .exitOverride();
-  // In the order of the workflow, as `--help` lists them.
-  registerSummaryCommand(program);
-  registerInfoCommand(program);
-  registerPhantomCommand(program);
-  registerPreprocessCommand(program);
-  registerTrainCommand(program);
-  registerPredictCommand(program);
-  registerMetricsCommand(program);
-  registerGradcamCommand(program);
-  registerImportKerasCommand(program);
-  registerBenchCommand(program);
+  // `help <command>` shows that command's full help, so that command is loaded too.
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const wanted = words[0] === 'help' ? words[1] : words[0];
+  for (const entry of CLI_COMMANDS) {
+    if (entry.name === wanted) {
+      entry.register(program);
+      program.commands[program.commands.length - 1].summary(entry.summary);
+    } else {
+      program.command(`${entry.name} ${entry.args}`.trim()).summary(entry.summary);
+    }
+  }
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError();
   return program;
 }
@@ -45,7 +41,7 @@ export function createProgram(): Command {
  * @returns The exit code (the caller sets `process.exitCode`).
  */
 export async function main(argv: string[]): Promise<number> {
-  const program = createProgram();
+  const program = createProgram(argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
