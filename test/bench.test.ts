@@ -110,3 +110,20 @@ test('bench CLI: --json prints exactly the documented keys with measured values'
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /--batch: expected a whole number from 1 to 64, got "0"/);
 });
+
+test('bench CLI with 2 workers: the 1-worker pool is timed alongside, with the speed-up', () => {
+  const r = runCli(
+    ['bench', '--size', '32', '--batch', '1', '--repeats', '2', '--workers', '2', '--no-baseline'],
+    {
+      timeoutMs: 240_000,
+    },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const row = r.stdout.split('\n').find((l) => l.includes('fast model, 1 vs 2 worker(s)'));
+  assert.ok(row, `no 1-vs-2-worker row in:\n${r.stdout}`);
+  const m = /([\d.]+) images\/s .*?([\d.]+) images\/s .*?([\d.]+)×/.exec(row);
+  assert.ok(m, row);
+  const [one, two, speedup] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  assert.ok(one > 0 && two > 0, row);
+  assert.ok(Math.abs(speedup - two / one) < 0.02 + 0.01 * speedup, `${row}: ratio ${two / one}`);
+});

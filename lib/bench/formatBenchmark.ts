@@ -99,6 +99,14 @@ export function formatBenchmark(r: BenchmarkResult): string {
         : '-',
     ],
   ];
+  if (r.throughputOneWorker) {
+    rows.push([
+      `  fast model, 1 vs ${r.workers} worker(s)`,
+      cell(r.throughputOneWorker, 'images/s'),
+      cell(r.throughput, 'images/s'),
+      `${(r.throughput.median / r.throughputOneWorker.median).toFixed(2)}×`,
+    ]);
+  }
   const head: [string, string, string, string] = [
     '',
     'plain Layers (before)',

@@ -73,6 +73,12 @@ export interface BenchmarkResult {
   trainStep: Measured;
   /** Prediction throughput over `workers` worker threads (images/s, median over maps). */
   throughput: TimeSummary;
+  /**
+   * The same images through a pool of one worker, timed alternately with the `workers` pool
+   * (so both see the same machine load): the multi-worker speed-up is `throughput / this`.
+   * Null when `workers` is 1.
+   */
+  throughputOneWorker: TimeSummary | null;
   /** Worker start-up (backend + model in every worker), ms. */
   workerStartMs: number;
   /** Peak resident memory of the process (all threads), MB. */
@@ -221,7 +227,12 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
     const t0 = performance.now();
     const pool = await createImageWorkerPool<ImageItem, ImagePrediction>(model, { workers });
     const workerStartMs = performance.now() - t0;
+    const single =
+      workers > 1
+        ? await createImageWorkerPool<ImageItem, ImagePrediction>(model, { workers: 1 })
+        : null;
     let throughput: TimeSummary;
+    let throughputOneWorker: TimeSummary | null = null;
     try {
       const perMap = 2 * workers;
       const pixels = x1.dataSync() as Float32Array;
@@ -230,15 +241,24 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
         shape: [h, w, 3],
       }));
       await pool.map(items.slice(0, workers)); // warm-up: one image per worker
-      const rates: number[] = [];
-      for (let r = 0; r < Math.max(2, Math.min(repeats, 3)); r++) {
+      await single?.map(items.slice(0, 1));
+      const rate = async (p: typeof pool): Promise<number> => {
         const s = performance.now();
-        await pool.map(items);
-        rates.push((perMap * 1000) / (performance.now() - s));
+        await p.map(items);
+        return (perMap * 1000) / (performance.now() - s);
+      };
+      const rates: number[] = [];
+      const singleRates: number[] = [];
+      // Alternate the pools run by run, so that both see the same load.
+      for (let r = 0; r < Math.max(2, Math.min(repeats, 3)); r++) {
+        rates.push(await rate(pool));
+        if (single) singleRates.push(await rate(single));
       }
       throughput = summarizeTimes(rates);
+      if (single) throughputOneWorker = summarizeTimes(singleRates);
     } finally {
       await pool.close();
+      await single?.close();
     }
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     return {
@@ -256,6 +276,7 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
       gradcamPlain: gradcamPlain ?? null,
       trainStep,
       throughput,
+      throughputOneWorker,
       workerStartMs,
       peakRssMb,
       gflops: flopsPerImage / (forward.median / 1000) / 1e9,
