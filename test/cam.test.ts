@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { InferenceModel } from '../lib/fast/createInferenceModel';
 import type * as TF from '@tensorflow/tfjs';
 import { setupTf, leakedTensors } from './helpers/tf';
 import { createDensityModel, KERAS_DEFAULTS } from '../lib/model';
@@ -297,5 +298,32 @@ test('listCamLayers: spatial layers in order, Add layers marked', async () => {
   assert.ok(!layers.some((l) => ['input_1', 'dropout_1', 'dense_1'].includes(l.name)));
   assert.ok(layers.some((l) => l.name === 'conv2d_1'));
   assert.throws(() => createCam(model, 'gradcam', { layer: 'nope' }), /"nope" is not in the model/);
+  model.dispose();
+});
+
+test("gradients: 'autodiff' gives the default (closed-form) maps on add_12; a bad value is refused", async () => {
+  const { tf, model, x } = await fixture(11);
+  for (const method of ['gradcam', 'gradcam++'] as const) {
+    const fast = createCam(model, method).compute(x, [1, 'D']);
+    const exact = createCam(model, method, { gradients: 'autodiff' }).compute(x, [1, 'D']);
+    for (let b = 0; b < 2; b++) {
+      const scale = Math.max(maxAbs(exact.signedLowRes[b]), 1e-12);
+      const d = maxAbsDiff(fast.signedLowRes[b], exact.signedLowRes[b]) / scale;
+      assert.ok(d <= 1e-4, `${method} image ${b}: relative difference ${d}`);
+    }
+  }
+  // Routing: a fast model that fails when used shows which path ran.
+  const trap = {
+    activationsAndLogits: () => {
+      throw new Error('fast path used');
+    },
+  } as unknown as InferenceModel;
+  assert.throws(() => createCam(model, 'gradcam', { fast: trap }).compute(x), /fast path used/);
+  createCam(model, 'gradcam', { fast: trap, gradients: 'autodiff' }).compute(x);
+  assert.throws(
+    () => createCam(model, 'gradcam', { gradients: 'numeric' as 'auto' }),
+    /gradients: expected 'auto' or 'autodiff', got "numeric"/,
+  );
+  tf.dispose(x);
   model.dispose();
 });

@@ -10,8 +10,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { activeBackend, initBackend } from '../backend/initBackend';
-import { camGradients } from '../cam/camGradients';
-import { finishCamResult } from '../cam/baseCam';
 import { createCam } from '../cam/createCam';
 import { createInferenceModel } from '../fast/createInferenceModel';
 import { LAST_ADD_LAYER } from '../model/constants';
@@ -168,36 +166,9 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
     const gradFast = (): void => {
       cam.compute(x1);
     };
+    const camPlain = createCam(model, 'gradcam', { layer: LAST_ADD_LAYER, gradients: 'autodiff' });
     const gradPlain = (): void => {
-      const g = camGradients(model, x1, LAST_ADD_LAYER);
-      const raw = tf.tidy(() => {
-        const [b, , , k] = g.activations.shape;
-        const weights = tf.mean(g.gradients, [1, 2]) as tf.Tensor2D;
-        const signed = tf.sum(
-          tf.mul(g.activations, weights.reshape([b, 1, 1, k])),
-          3,
-        ) as tf.Tensor3D;
-        return { signed, positive: tf.relu(signed), negative: tf.relu(tf.neg(signed)), weights };
-      });
-      finishCamResult(
-        'gradcam',
-        LAST_ADD_LAYER,
-        raw,
-        g.logits,
-        g.predicted,
-        g.targets,
-        [h, w],
-        'minmax',
-      );
-      tf.dispose([
-        g.activations,
-        g.gradients,
-        g.logits,
-        raw.signed,
-        raw.positive,
-        raw.negative,
-        raw.weights,
-      ]);
+      camPlain.compute(x1);
     };
     const tG = timeRuns(baseline ? [gradFast, gradPlain] : [gradFast], repeats, warmup);
     const [gradcam, gradcamPlain] = tG.wall;

@@ -91,6 +91,7 @@ export abstract class BaseCam implements Cam {
   protected readonly normalization: CamNormalization;
   protected readonly classNames?: readonly string[];
   protected readonly fast?: CamOptions['fast'];
+  protected readonly gradients: NonNullable<CamOptions['gradients']>;
 
   /**
    * @param model Functional Layers model whose last layer is Dense (softmax or linear); not
@@ -105,6 +106,11 @@ export abstract class BaseCam implements Cam {
     this.normalization = options.normalization ?? 'minmax';
     this.classNames = options.classNames;
     this.fast = options.fast;
+    this.gradients = options.gradients ?? 'auto';
+    tf.util.assert(
+      this.gradients === 'auto' || this.gradients === 'autodiff',
+      () => `gradients: expected 'auto' or 'autodiff', got ${JSON.stringify(options.gradients)}`,
+    );
     // Fail early, with the candidates, when the layer does not exist.
     const names = model.layers.map((l) => l.name);
     tf.util.assert(
@@ -162,9 +168,10 @@ export abstract class BaseCam implements Cam {
     );
     // Default fast path on the last Add layer: one fast forward pass + closed-form gradient
     // (lib/fast/fastCamGradients.ts, same values); other layers: autodiff.
-    const g = closedFormApplies(this.model, this.layer)
-      ? fastCamGradients(this.model, input, this.layer, targets, this.classNames, this.fast)
-      : camGradients(this.model, input, this.layer, targets, this.classNames);
+    const g =
+      this.gradients === 'auto' && closedFormApplies(this.model, this.layer)
+        ? fastCamGradients(this.model, input, this.layer, targets, this.classNames, this.fast)
+        : camGradients(this.model, input, this.layer, targets, this.classNames);
     let raw: RawCamMaps | undefined;
     try {
       raw = this.rawMaps(g.activations, g.gradients);

@@ -24,6 +24,12 @@ export interface CamOptions {
    * add_12 fast path (otherwise one is made per `compute`, ≈ 0.1 s at 650×650); not disposed.
    */
   fast?: InferenceModel;
+  /**
+   * How ∂y_c/∂A is obtained: `auto` (default) uses the closed form on the last Add layer of this
+   * network (one fast forward pass, same values) and autodiff elsewhere; `autodiff` always
+   * differentiates the Layers model (the reference, for checking and benchmarking).
+   */
+  gradients?: 'auto' | 'autodiff';
 }
 
 /** Maps of a batch as plain arrays (no tensors to dispose). */
