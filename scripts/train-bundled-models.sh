@@ -67,12 +67,13 @@ const meta = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')).u
 const p = meta.provenance;
 // Stage 1 (the --init model), when this model was fine-tuned from one.
 const initDir = /--init (\S+)/.exec(String(p.command))?.[1];
-const init = initDir ? JSON.parse(fs.readFileSync(path.join(initDir, 'model.json'), 'utf8')).userDefinedMetadata.breastDensity.provenance : null;
+const init = initDir && fs.existsSync(path.join(initDir, 'model.json')) ? JSON.parse(fs.readFileSync(path.join(initDir, 'model.json'), 'utf8')).userDefinedMetadata.breastDensity.provenance : null;
 // The runs of a training that was interrupted and resumed, as a Markdown list item (or '').
 const runsItem = (q, indent) =>
   q.trainingRuns
     ? `${indent}- ${q.note ?? 'trained in several runs, each continuing the previous one (--resume)'}:\n${q.trainingRuns.map((r) => `${indent}  - \`${r}\``).join('\n')}\n`
     : '';
+const ind = init ? '  ' : '';
 const steps = Number(/--steps-per-epoch (\d+)/.exec(String(p.command))?.[1] ?? 0);
 const csv = fs.readFileSync(path.join(dir, 'history.csv'), 'utf8').trim().split('\n');
 const rows = csv.slice(1).map((l) => l.split(','));
@@ -91,8 +92,8 @@ ${init ? `${bd(init.command).replace(/ --resume$/, '')}   # stage 1, not shipped
 \`\`\`
 
 - backend: ${p.backend}; optimizer ${p.optimizer} (lr ${p.learningRate}), batch ${p.batchSize}, seed ${p.seed}, augmentation ${p.augmentation ? 'original' : 'none'}, BN statistics re-estimated from ${p.bnRecalibrationImages} training images before each validation
-${init ? `- stage 1 (from random weights; not shipped, rebuilt by the script): ${init.trainImages} training and ${init.valImages} validation images, ${init.epochs} epochs, best validation accuracy ${Number(init.valAccuracy).toFixed(4)} at epoch ${init.bestEpoch}\n${runsItem(init, '  ')}- stage 2 (this model, initialised from stage 1 with \`--init\`):\n` : ''}- training images ${p.trainImages}${steps ? ` (${steps * p.batchSize} an epoch, drawn at random)` : ''}, validation images ${p.valImages}
-${runsItem(p, '')}- epochs ${p.epochs}; best validation accuracy ${Number(p.valAccuracy).toFixed(4)} at epoch ${p.bestEpoch} (\`${p.bestCheckpoint}\`)
+${init ? `- stage 1 (from random weights; not shipped, rebuilt by the script): ${init.trainImages} training and ${init.valImages} validation images, ${init.epochs} epochs, best validation accuracy ${Number(init.valAccuracy).toFixed(4)} at epoch ${init.bestEpoch}\n${runsItem(init, '  ')}- stage 2 (this model, initialised from stage 1 with \`--init\`):\n` : ''}${ind}- training images ${p.trainImages}${steps ? ` (${steps * p.batchSize} an epoch, drawn at random)` : ''}, validation images ${p.valImages}
+${runsItem(p, ind)}${ind}- epochs ${p.epochs}; best validation accuracy ${Number(p.valAccuracy).toFixed(4)} at epoch ${p.bestEpoch} (\`${p.bestCheckpoint}\`)
 - test accuracy on held-out phantom subjects: see the README section "Training and the bundled models"
 
 History (\`acc_train.txt\`, \`acc_val.txt\`, \`loss_train.txt\`, \`loss_val.txt\`, \`history.csv\`):
