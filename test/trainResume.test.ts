@@ -149,17 +149,30 @@ test('kill -9 mid-epoch, --resume, SIGINT mid-epoch, --resume: full history, no 
   assert.match(runs[2], / --resume$/);
 });
 
-/** Start training and kill it with SIGKILL `delayMs` after the process starts. */
-function killAfter(out: string, delayMs: number, resume: boolean): Promise<NodeJS.Signals | null> {
+/**
+ * Start training and kill it with SIGKILL `delayMs` after the process starts or, with
+ * `afterFirstOutput`, after its first line on stderr (the backend report: start-up is over and the
+ * training begins), so that the kill lands in training however fast the machine starts Node.
+ */
+function killAfter(
+  out: string,
+  delayMs: number,
+  resume: boolean,
+  afterFirstOutput: boolean,
+): Promise<NodeJS.Signals | null> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       [CLI, ...trainArgs(out), ...(resume ? ['--resume'] : [])],
-      {
-        stdio: 'ignore',
-      },
+      { stdio: ['ignore', 'ignore', 'pipe'] },
     );
-    const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (): void => {
+      timer ??= setTimeout(() => child.kill('SIGKILL'), delayMs);
+    };
+    if (afterFirstOutput) child.stderr.once('data', arm);
+    else arm();
+    child.stderr.resume();
     child.on('error', reject);
     child.on('exit', (_code, sig) => {
       clearTimeout(timer);
@@ -170,8 +183,8 @@ function killAfter(out: string, delayMs: number, resume: boolean): Promise<NodeJ
 
 test('kill -9 at seeded random moments, several times: every resume succeeds and the history stays consistent', async () => {
   const out = makeTmpDir();
-  // Seeded moments (mulberry32) between 1.5 s and 4.5 s after start: during start-up, mid-epoch,
-  // or while a checkpoint is being written.
+  // Seeded moments (mulberry32): the first during start-up (0.3–1.3 s after the spawn), the others
+  // 0–2 s after the backend report, i.e. mid-epoch or while a checkpoint is being written.
   let s = 20261129;
   const rand = (): number => {
     s = (s + 0x6d2b79f5) | 0;
@@ -182,7 +195,10 @@ test('kill -9 at seeded random moments, several times: every resume succeeds and
   let kills = 0;
   for (let i = 0; i < 4; i++) {
     const resume = listCheckpoints(out).length > 0;
-    const sig = await killAfter(out, 1500 + Math.floor(rand() * 3000), resume);
+    const sig =
+      i === 0
+        ? await killAfter(out, 300 + Math.floor(rand() * 1000), resume, false)
+        : await killAfter(out, Math.floor(rand() * 2000), resume, true);
     if (sig !== 'SIGKILL') break; // the run finished before the kill: nothing left to interrupt
     kills++;
     // Whatever survived must load: every checkpoint, and the model if one was saved.
