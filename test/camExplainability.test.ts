@@ -1,4 +1,6 @@
 import { test } from 'node:test';
+import { createOnnxEngine } from '../lib/engine/createOnnxEngine';
+import { createTfjsEngine } from '../lib/engine/createTfjsEngine';
 import assert from 'node:assert/strict';
 import type * as TF from '@tensorflow/tfjs';
 import { setupTf, leakedTensors } from './helpers/tf';
@@ -20,7 +22,6 @@ import {
 } from '../lib/cam';
 import { createDensityModel } from '../lib/model';
 import { preprocessForNetwork } from '../lib/data';
-import { createInferenceModel } from '../lib/fast';
 
 const W = 20;
 const H = 10;
@@ -207,11 +208,19 @@ test('createImageScorer: same probabilities as the network on the standard prepr
     assert.ok(Math.abs(probs[0][c] - ref[0][c]) < 1e-5);
     assert.ok(Math.abs(probs[2][c] - ref[0][c]) < 1e-5);
   }
-  // The fast inference form (BatchNorm folded) gives the same probabilities.
-  const fast = createInferenceModel(model);
-  const fastProbs = await createImageScorer(model, [64, 64], 2, fast)([Float32Array.from(img)]);
-  for (let c = 0; c < 4; c++) assert.ok(Math.abs(fastProbs[0][c] - ref[0][c]) < 1e-4);
-  fast.dispose();
+  // Both engines (ONNX Runtime, and TF.js's BatchNorm-folded executor) give the same probabilities.
+  for (const engine of [await createOnnxEngine(model), createTfjsEngine(model)]) {
+    const engineProbs = await createImageScorer(
+      model,
+      [64, 64],
+      2,
+      engine,
+    )([Float32Array.from(img)]);
+    for (let c = 0; c < 4; c++) {
+      assert.ok(Math.abs(engineProbs[0][c] - ref[0][c]) < 1e-5, `${engine.kind}: class ${c}`);
+    }
+    await engine.dispose();
+  }
   x.dispose();
   model.dispose();
 });

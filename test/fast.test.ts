@@ -220,7 +220,7 @@ test('fast Grad-CAM inputs on add_12 equal the autodiff ones; Grad-CAM maps use 
     ]);
     assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
   }
-  const maps = createCam(model, 'gradcam').compute(x);
+  const maps = await createCam(model, 'gradcam').compute(x);
   const g = camGradients(model, x, LAST_ADD_LAYER);
   const w = tf.tidy(() => tf.mean(g.gradients, [1, 2]).arraySync() as number[][]);
   for (let b = 0; b < 2; b++) {

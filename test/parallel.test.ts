@@ -21,7 +21,6 @@ import { encodePng } from '../lib/io/png';
 import { fastModelForward } from '../lib/predict/forwardFunction';
 import { predictItems, type PredictItem } from '../lib/predict/predictItems';
 import { predictItemsInWorkers } from '../lib/parallel/predictItemsInWorkers';
-import { createCamResultSource } from '../lib/parallel/camResultsInWorkers';
 import { createCam } from '../lib/cam';
 import { loadImage } from '../lib/data/loadImage';
 import { preprocessForNetwork } from '../lib/data/preprocessForNetwork';
@@ -161,47 +160,6 @@ test('predictItemsInWorkers: same rows and records as predictItems on the fast m
     predictItemsInWorkers(withBad, model, { ...options, workers: 2 }),
     (e: unknown) => e instanceof InputError && /broken\.png/.test(e.message),
   );
-  model.dispose();
-});
-
-test('createCamResultSource: maps from 2 workers equal createCam in this thread, in order', async () => {
-  await setupTf();
-  const model = createDensityModel({ inputSize: SIZE, seed: 8 });
-  const dir = makeTmpDir();
-  const files = Array.from({ length: 5 }, (_, i) => {
-    const w = 70 + 9 * i;
-    const h = 75 + 3 * i;
-    const data = new Uint8Array(w * h).map(
-      (_, k) => ((k % w) * (i + 2) + Math.floor(k / w) * 3) % 256,
-    );
-    const file = path.join(dir, `cam${i}.png`);
-    fs.writeFileSync(file, encodePng({ width: w, height: h, channels: 1, bitDepth: 8, data }));
-    return file;
-  });
-  const targets = ['predicted', 2, 'A', 'predicted', 3] as const;
-  const jobs = files.map((f, i) => ({
-    path: f,
-    target: targets[i],
-    inputSize: [SIZE, SIZE] as [number, number],
-    method: 'gradcam' as const,
-  }));
-  const source = await createCamResultSource(model, jobs, { workers: 2, window: 2 });
-  const cam = createCam(model, 'gradcam');
-  try {
-    for (let i = 0; i < files.length; i++) {
-      const got = await source.get(i);
-      const img = await loadImage(files[i]);
-      const x = tf.tidy(() => preprocessForNetwork(img, [SIZE, SIZE]).expandDims(0) as tf.Tensor4D);
-      const ref = cam.compute(x, targets[i]);
-      x.dispose();
-      assert.deepEqual(got.targets, ref.targets, `image ${i}`);
-      assert.deepEqual(got.predicted, ref.predicted, `image ${i}`);
-      const d = Math.max(...Array.from(ref.maps[0]).map((v, k) => Math.abs(v - got.maps[0][k])));
-      assert.ok(d < 1e-5, `image ${i}: maps differ by ${d}`);
-    }
-  } finally {
-    await source.close();
-  }
   model.dispose();
 });
 

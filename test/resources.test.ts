@@ -71,7 +71,7 @@ for (const c of camCases) {
     const base = tf.memory().numTensors;
     const rss: number[] = [];
     for (let i = 0; i < c.images; i += 2) {
-      const r = cam.compute(x);
+      const r = await cam.compute(x);
       assert.equal(r.maps.length, 2);
       assert.equal(tf.memory().numTensors, base, `tensors after ${i + 2} maps`);
       if (i + 2 === c.images / 5 || i + 2 === c.images) rss.push(process.memoryUsage().rss);

@@ -12,8 +12,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { closedFormApplies, fastCamGradients } from '../fast/fastCamGradients';
 import { LAST_ADD_LAYER } from '../model/constants';
-import { camGradients } from './camGradients';
+import { camGradients, type CamGradients } from './camGradients';
 import type { CamTarget } from './camTargets';
+import { engineCamGradients } from './engineCamGradients';
 import type { Cam, CamMethod, CamOptions, CamResult } from './camTypes';
 import { normalizeMaps, type CamNormalization } from './normalizeMaps';
 
@@ -91,6 +92,7 @@ export abstract class BaseCam implements Cam {
   protected readonly normalization: CamNormalization;
   protected readonly classNames?: readonly string[];
   protected readonly fast?: CamOptions['fast'];
+  protected readonly engine?: CamOptions['engine'];
   protected readonly gradients: NonNullable<CamOptions['gradients']>;
 
   /**
@@ -106,6 +108,7 @@ export abstract class BaseCam implements Cam {
     this.normalization = options.normalization ?? 'minmax';
     this.classNames = options.classNames;
     this.fast = options.fast;
+    this.engine = options.engine;
     this.gradients = options.gradients ?? 'auto';
     tf.util.assert(
       this.gradients === 'auto' || this.gradients === 'autodiff',
@@ -160,18 +163,37 @@ export abstract class BaseCam implements Cam {
     });
   }
 
+  /**
+   * Activations, ∂y_c/∂A and logits of the layer: through the engine when there is one, else on
+   * TF.js (closed form on `add_12` with the fast executor, autodiff elsewhere). The caller
+   * disposes the tensors.
+   */
+  protected async layerGradients(
+    input: tf.Tensor4D,
+    targets?: CamTarget | CamTarget[],
+  ): Promise<CamGradients> {
+    if (this.gradients === 'auto' && this.engine) {
+      return engineCamGradients(
+        this.engine,
+        this.model,
+        input,
+        this.layer,
+        targets,
+        this.classNames,
+      );
+    }
+    return this.gradients === 'auto' && closedFormApplies(this.model, this.layer)
+      ? fastCamGradients(this.model, input, this.layer, targets, this.classNames, this.fast)
+      : camGradients(this.model, input, this.layer, targets, this.classNames);
+  }
+
   /** {@inheritDoc Cam.compute} */
-  compute(input: tf.Tensor4D, targets?: CamTarget | CamTarget[]): CamResult {
+  async compute(input: tf.Tensor4D, targets?: CamTarget | CamTarget[]): Promise<CamResult> {
     tf.util.assert(
       input.rank === 4,
       () => `expected input [batch, H, W, channels], got shape ${JSON.stringify(input.shape)}`,
     );
-    // Default fast path on the last Add layer: one fast forward pass + closed-form gradient
-    // (lib/fast/fastCamGradients.ts, same values); other layers: autodiff.
-    const g =
-      this.gradients === 'auto' && closedFormApplies(this.model, this.layer)
-        ? fastCamGradients(this.model, input, this.layer, targets, this.classNames, this.fast)
-        : camGradients(this.model, input, this.layer, targets, this.classNames);
+    const g = await this.layerGradients(input, targets);
     let raw: RawCamMaps | undefined;
     try {
       raw = this.rawMaps(g.activations, g.gradients);

@@ -2,6 +2,7 @@
  * Types shared by the class-activation-map methods (Grad-CAM, Grad-CAM++, gradient saliency).
  */
 import type * as tf from '@tensorflow/tfjs';
+import type { DensityEngine } from '../engine/densityEngine';
 import type { InferenceModel } from '../fast/createInferenceModel';
 import type { CamTarget } from './camTargets';
 import type { CamNormalization } from './normalizeMaps';
@@ -20,14 +21,21 @@ export interface CamOptions {
   /** Class names in output order, for targets given by name. Default A–D. */
   classNames?: readonly string[];
   /**
+   * The compute engine of the same model (`createDensityEngine`: ONNX Runtime by default), not
+   * disposed here. With an engine, `add_12` takes one engine forward pass and the closed form,
+   * every other layer the engine's gradient graph. Without one, the TF.js path (fast executor on
+   * `add_12`, autodiff elsewhere).
+   */
+  engine?: DensityEngine;
+  /**
    * A prepared fast inference form of the same model (`createInferenceModel`) to reuse on the
    * add_12 fast path (otherwise one is made per `compute`, ≈ 0.1 s at 650×650); not disposed.
    */
   fast?: InferenceModel;
   /**
-   * How ∂y_c/∂A is obtained: `auto` (default) uses the closed form on the last Add layer of this
-   * network (one fast forward pass, same values) and autodiff elsewhere; `autodiff` always
-   * differentiates the Layers model (the reference, for checking and benchmarking).
+   * How ∂y_c/∂A is obtained: `auto` (default) uses the engine when given (else the closed form on
+   * the last Add layer of this network and TF.js autodiff elsewhere); `autodiff` always
+   * differentiates the TF.js Layers model (the reference, for checking and benchmarking).
    */
   gradients?: 'auto' | 'autodiff';
 }
@@ -76,5 +84,5 @@ export interface Cam {
    * @param targets What to explain: one target for all images or one per image; default the
    *   predicted class.
    */
-  compute(input: tf.Tensor4D, targets?: CamTarget | CamTarget[]): CamResult;
+  compute(input: tf.Tensor4D, targets?: CamTarget | CamTarget[]): Promise<CamResult>;
 }

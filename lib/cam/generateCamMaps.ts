@@ -14,21 +14,20 @@ import { loadImage, type GrayImage } from '../data/loadImage';
 import { preprocessForNetwork, resizeNearest } from '../data/preprocessForNetwork';
 import { parseImageName } from '../data/readImageDataset';
 import { InputError } from '../errors';
-import { createInferenceModel, type InferenceModel } from '../fast/createInferenceModel';
+import { createDensityEngine } from '../engine/createDensityEngine';
+import type { DensityEngine } from '../engine/densityEngine';
 import { ensureWritableDir, writeFileAtomic } from '../io/atomicWrite';
 import { isClassName, isProjection } from '../model/constants';
 import type { ModelMetadata } from '../modelFiles/modelMetadata';
 import { findPhantomMask } from '../phantom/manifest';
 import { readPhantomMask } from '../phantom/phantomMask';
-import { createCamResultSource } from '../parallel/camResultsInWorkers';
-import { defaultWorkerCount } from '../parallel/createWorkerPool';
 import { createProgress, type ProgressOptions } from '../progress/createProgress';
 import { camFileNames, renderCamImages, writeCamImages, type CamImageSet } from './camImages';
 import type { CamTarget } from './camTargets';
-import type { CamMethod } from './camTypes';
+import type { Cam, CamMethod, CamResult } from './camTypes';
 import { createCam } from './createCam';
 import { explainabilityFigure } from './explainability/explainabilityFigure';
-import { createImageScorer } from './explainability/imageScorer';
+import { createImageScorer, type ImageScorer } from './explainability/imageScorer';
 import {
   measureExplainability,
   type ExplainabilityMeasures,
@@ -83,8 +82,11 @@ export interface GenerateCamMapsOptions {
   command?: string;
   /** Called with warnings (images without masks…). Default: none. */
   warn?: (line: string) => void;
-  /** Worker threads computing the maps (lib/parallel). Default: one per core; 1 = this thread. */
-  workers?: number;
+  /**
+   * Compute engine of `model` (`createDensityEngine`), reused and not disposed here. Default: one
+   * is created for this call (reported on stderr) and disposed.
+   */
+  engine?: DensityEngine;
 }
 
 /** Index entry of one image (`gradcam.json`). */
@@ -185,17 +187,16 @@ function maskToInputSize(
   return resizeNearest(img, size).data;
 }
 
-/**
- * Compute, write and index the maps of a list of images.
- * @returns The report (as written to `gradcam.json`).
- * @throws InputError for unreadable images or masks, a bad class option, an unknown layer or an
- *   unwritable output folder — before any file is written.
- */
-export async function generateCamMaps(options: GenerateCamMapsOptions): Promise<CamRunReport> {
-  const { model, metadata, items } = options;
-  const size = metadata.inputSize;
+/** Everything {@link generateCamMaps} checked before writing: targets and mask files per item. */
+interface CamRunPlan {
+  targets: CamTarget[];
+  maskFiles: (string | null)[];
+}
+
+/** Check the options and every input (images, masks) before anything is written. */
+async function planCamRun(options: GenerateCamMapsOptions): Promise<CamRunPlan> {
+  const { metadata, items } = options;
   const classNames = metadata.classNames;
-  const method = options.method ?? 'gradcam';
   const targetOption = options.target ?? 'pred';
   if (!['pred', 'predicted', 'true', ...classNames].includes(targetOption)) {
     throw new InputError(
@@ -203,19 +204,8 @@ export async function generateCamMaps(options: GenerateCamMapsOptions): Promise<
     );
   }
   if (items.length === 0) throw new InputError('no images to map');
-  let cam;
-  try {
-    cam = createCam(model, method, { layer: options.layer, classNames });
-  } catch (err) {
-    throw new InputError(
-      `${options.modelDir ?? 'model'}: ${(err as Error).message.replace(/^Error: /, '')}`,
-    );
-  }
-  // Everything that can be wrong with the inputs is checked before the first file is written.
   const targets = items.map((it) => resolveTarget(targetOption, it, classNames));
-  const maskFiles: (string | null)[] = items.map((it) =>
-    options.masks ? findPhantomMask(it.path) : null,
-  );
+  const maskFiles = items.map((it) => (options.masks ? findPhantomMask(it.path) : null));
   for (const it of items) await loadImage(it.path);
   for (const m of maskFiles) if (m) readPhantomMask(m);
   if (options.masks && maskFiles.every((m) => m === null)) {
@@ -229,108 +219,147 @@ export async function generateCamMaps(options: GenerateCamMapsOptions): Promise<
       `${missing} of ${items.length} image(s) have no ground-truth mask: not measured`,
     );
   }
-  ensureWritableDir(options.outDir);
+  return { targets, maskFiles };
+}
 
-  const steps = options.deletionSteps ?? 8;
-  // The perturbation measures run many forward passes: use the fast inference form (BatchNorm
-  // folded, fused convolutions; same probabilities up to float32 rounding).
-  const fast: InferenceModel | undefined =
-    options.masks && steps > 0 ? createInferenceModel(model) : undefined;
-  const scorer = fast ? createImageScorer(model, size, 4, fast) : undefined;
-  // Maps on every core (lib/parallel): workers compute ahead while this loop renders and writes.
-  const workers = Math.min(options.workers ?? defaultWorkerCount(), items.length);
-  const source =
-    workers > 1
-      ? await createCamResultSource(
-          model,
-          items.map((it, i) => ({
-            path: it.path,
-            target: targets[i],
-            inputSize: size,
-            method,
-            layer: options.layer,
-            classNames: [...classNames],
-          })),
-          { workers },
-        )
-      : null;
+/** The map method bound to the model and engine; bad layers become an InputError naming the model. */
+function camFor(options: GenerateCamMapsOptions, engine: DensityEngine): Cam {
+  try {
+    return createCam(options.model, options.method ?? 'gradcam', {
+      layer: options.layer,
+      classNames: options.metadata.classNames,
+      engine,
+    });
+  } catch (err) {
+    throw new InputError(
+      `${options.modelDir ?? 'model'}: ${(err as Error).message.replace(/^Error: /, '')}`,
+    );
+  }
+}
+
+/** Load, preprocess and map one image. */
+async function mapOne(
+  cam: Cam,
+  item: CamJobItem,
+  target: CamTarget,
+  size: [number, number],
+): Promise<{ img: GrayImage; result: CamResult }> {
+  const img = await loadImage(item.path);
+  const x = tf.tidy(() => preprocessForNetwork(img, size).expandDims(0) as tf.Tensor4D);
+  try {
+    return { img, result: await cam.compute(x, target) };
+  } finally {
+    x.dispose();
+  }
+}
+
+/** Write the images of one map and measure it against its mask; returns its index record. */
+async function recordOne(
+  options: GenerateCamMapsOptions,
+  item: CamJobItem,
+  index: number,
+  mapped: { img: GrayImage; result: CamResult },
+  maskFile: string | null,
+  scorer: ImageScorer | undefined,
+): Promise<CamImageRecord> {
+  const { metadata } = options;
+  const size = metadata.inputSize;
+  const { img, result } = mapped;
+  const map = result.maps[0];
+  const small = resizeNearest(img, size);
+  const projection = item.projection ?? metadata.projection ?? 'unknown';
+  const predicted = metadata.classNames[result.predicted[0]];
+  const dir = path.join(options.outDir, 'MAPS', projection, item.trueClass ?? 'unknown');
+  const stem = path.basename(item.path).replace(/\.[^.]+$/, '');
+  const set = renderCamImages(small.data, size[1], size[0], map, {
+    negativeMap: options.negative ? result.negativeMaps[0] : undefined,
+  });
+  const written = writeCamImages(dir, camFileNames(predicted, stem, size), set);
+  const files: Partial<Record<keyof CamImageSet, string>> = {};
+  for (const [k, f] of Object.entries(written)) {
+    files[k as keyof CamImageSet] = path.relative(options.outDir, f).split(path.sep).join('/');
+  }
+  const record: CamImageRecord = {
+    image: path.resolve(item.path),
+    projection,
+    trueClass: item.trueClass,
+    predicted,
+    probabilities: result.probabilities[0],
+    target: metadata.classNames[result.targets[0]],
+    layer: result.layer,
+    method: options.method ?? 'gradcam',
+    emptyMap: result.empty[0],
+    files,
+  };
+  if (maskFile) {
+    const mask = readPhantomMask(maskFile);
+    const steps = options.deletionSteps ?? 8;
+    const breastOnly = mask.breast.map((b, k) => (b && !mask.pectoral[k] ? 1 : 0));
+    record.mask = maskFile;
+    record.measures = await measureExplainability({
+      image: Float32Array.from(small.data),
+      map,
+      width: size[1],
+      target: result.targets[0],
+      denseMask: maskToInputSize(mask.dense, mask.width, mask.height, size),
+      breastMask: maskToInputSize(breastOnly, mask.width, mask.height, size),
+      scorer,
+      steps: steps > 0 ? steps : undefined,
+      seed: (options.seed ?? 0) + index,
+    });
+  }
+  return record;
+}
+
+/**
+ * Map every image in order, one image ahead: the engine computes the next map (on its own
+ * threads for ONNX Runtime) while this thread renders, writes and measures the current one.
+ */
+async function mapAll(
+  options: GenerateCamMapsOptions,
+  plan: CamRunPlan,
+  cam: Cam,
+  scorer: ImageScorer | undefined,
+): Promise<CamImageRecord[]> {
+  const { items } = options;
+  const size = options.metadata.inputSize;
+  const start = (i: number) => {
+    const p = mapOne(cam, items[i], plan.targets[i], size);
+    p.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+    return p;
+  };
   const progress = createProgress({
     total: items.length,
-    label: `${method} ${cam.layer}`,
+    label: `${cam.method} ${cam.layer}`,
     unit: 'images',
     sink: options.progress ?? 'auto',
   });
   const records: CamImageRecord[] = [];
   try {
+    let next = start(0);
     for (const [i, item] of items.entries()) {
-      const img = await loadImage(item.path);
-      let result;
-      if (source) {
-        result = await source.get(i);
-      } else {
-        const x = tf.tidy(() => preprocessForNetwork(img, size).expandDims(0) as tf.Tensor4D);
-        try {
-          result = cam.compute(x, targets[i]);
-        } finally {
-          x.dispose();
-        }
-      }
-      const map = result.maps[0];
-      const small = resizeNearest(img, size);
-      const projection = item.projection ?? metadata.projection ?? 'unknown';
-      const trueClass = item.trueClass;
-      const predicted = classNames[result.predicted[0]];
-      const dir = path.join(options.outDir, 'MAPS', projection, trueClass ?? 'unknown');
-      const stem = path.basename(item.path).replace(/\.[^.]+$/, '');
-      const set = renderCamImages(small.data, size[1], size[0], map, {
-        negativeMap: options.negative ? result.negativeMaps[0] : undefined,
-      });
-      const written = writeCamImages(dir, camFileNames(predicted, stem, size), set);
-      const files: Partial<Record<keyof CamImageSet, string>> = {};
-      for (const [k, f] of Object.entries(written)) {
-        files[k as keyof CamImageSet] = path.relative(options.outDir, f).split(path.sep).join('/');
-      }
-      const record: CamImageRecord = {
-        image: path.resolve(item.path),
-        projection,
-        trueClass,
-        predicted,
-        probabilities: result.probabilities[0],
-        target: classNames[result.targets[0]],
-        layer: result.layer,
-        method,
-        emptyMap: result.empty[0],
-        files,
-      };
-      const maskFile = maskFiles[i];
-      if (maskFile) {
-        const mask = readPhantomMask(maskFile);
-        const dense = maskToInputSize(mask.dense, mask.width, mask.height, size);
-        const breastOnly = mask.breast.map((b, k) => (b && !mask.pectoral[k] ? 1 : 0));
-        const breast = maskToInputSize(breastOnly, mask.width, mask.height, size);
-        record.mask = maskFile;
-        record.measures = await measureExplainability({
-          image: Float32Array.from(small.data),
-          map,
-          width: size[1],
-          target: result.targets[0],
-          denseMask: dense,
-          breastMask: breast,
-          scorer,
-          steps: steps > 0 ? steps : undefined,
-          seed: (options.seed ?? 0) + i,
-        });
-      }
+      const mapped = await next;
+      if (i + 1 < items.length) next = start(i + 1);
+      const record = await recordOne(options, item, i, mapped, plan.maskFiles[i], scorer);
       records.push(record);
-      const fields: Record<string, string | number> = { last: `${predicted} ${stem}` };
+      const fields: Record<string, string | number> = {
+        last: `${record.predicted} ${path.basename(item.path)}`,
+      };
       if (record.measures) fields.ratio = Number(record.measures.attention.ratio.toFixed(2));
       progress.update(i + 1, fields);
     }
   } finally {
     progress.stop();
-    fast?.dispose();
-    await source?.close();
   }
+  return records;
+}
+
+/** Summarise, then write `explainability*.json` (when measured) and `gradcam.json`. */
+function writeCamReport(
+  options: GenerateCamMapsOptions,
+  layer: string,
+  records: CamImageRecord[],
+): CamRunReport {
   const measured = records.filter((r) => r.measures);
   const summary = measured.length
     ? summarizeExplainability(
@@ -345,10 +374,10 @@ export async function generateCamMaps(options: GenerateCamMapsOptions): Promise<
     format: 'breast-density-gradcam',
     version: 1,
     model: options.modelDir ?? null,
-    inputSize: size,
-    layer: cam.layer,
-    method,
-    target: targetOption,
+    inputSize: options.metadata.inputSize,
+    layer,
+    method: options.method ?? 'gradcam',
+    target: options.target ?? 'pred',
     date: new Date().toISOString(),
     command: options.command ?? null,
     images: records,
@@ -373,9 +402,16 @@ export async function generateCamMaps(options: GenerateCamMapsOptions): Promise<
     ),
   };
   if (summary) {
+    const images = measured.map((r) => ({
+      image: r.image,
+      projection: r.projection,
+      trueClass: r.trueClass,
+      mask: r.mask,
+      measures: r.measures,
+    }));
     writeFileAtomic(
       path.join(options.outDir, EXPLAINABILITY_FILE),
-      `${JSON.stringify({ summary, images: measured.map((r) => ({ image: r.image, projection: r.projection, trueClass: r.trueClass, mask: r.mask, measures: r.measures })) }, jsonNumbers, 2)}\n`,
+      `${JSON.stringify({ summary, images }, jsonNumbers, 2)}\n`,
     );
     writeFileAtomic(
       path.join(options.outDir, EXPLAINABILITY_FIGURE_FILE),
@@ -387,6 +423,32 @@ export async function generateCamMaps(options: GenerateCamMapsOptions): Promise<
     `${JSON.stringify(index, jsonNumbers, 2)}\n`,
   );
   return report;
+}
+
+/**
+ * Compute, write and index the maps of a list of images, through the compute engine (ONNX
+ * Runtime by default, see `createDensityEngine`).
+ * @returns The report (as written to `gradcam.json`).
+ * @throws InputError for unreadable images or masks, a bad class option, an unknown layer or an
+ *   unwritable output folder — before any file is written.
+ */
+export async function generateCamMaps(options: GenerateCamMapsOptions): Promise<CamRunReport> {
+  const plan = await planCamRun(options);
+  const engine = options.engine ?? (await createDensityEngine(options.model));
+  try {
+    const cam = camFor(options, engine);
+    ensureWritableDir(options.outDir);
+    const steps = options.deletionSteps ?? 8;
+    // The perturbation measures run many forward passes, batched through the same engine.
+    const scorer =
+      options.masks && steps > 0
+        ? createImageScorer(options.model, options.metadata.inputSize, 4, engine)
+        : undefined;
+    const records = await mapAll(options, plan, cam, scorer);
+    return writeCamReport(options, cam.layer, records);
+  } finally {
+    if (!options.engine) await engine.dispose();
+  }
 }
 
 /** JSON replacer: NaN/Infinity become null (JSON has no NaN), numbers keep full precision. */

@@ -99,6 +99,15 @@ export const CLI_COMMANDS: readonly CliCommandEntry[] = [
       ).registerImportKerasCommand(p),
   },
   {
+    name: 'export-onnx',
+    args: '<modelDir>',
+    summary: 'Write a model as an ONNX file (for ONNX Runtime, Netron, TensorRT…).',
+    register: (p) =>
+      (
+        require('./commands/exportOnnx') as typeof import('./commands/exportOnnx')
+      ).registerExportOnnxCommand(p),
+  },
+  {
     name: 'bench',
     args: '',
     summary: 'Benchmark this machine: forward pass, Grad-CAM, training step, workers, memory.',

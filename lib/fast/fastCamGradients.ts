@@ -9,8 +9,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CamGradients } from '../cam/camGradients';
-import { resolveCamTargets, type CamTarget } from '../cam/camTargets';
-import { gradCamLastAddClosedForm, readLastAddHead } from '../cam/lastAddClosedForm';
+import type { CamTarget } from '../cam/camTargets';
+import { closedFormCamGradients } from '../cam/closedFormCamGradients';
+import { readLastAddHead } from '../cam/lastAddClosedForm';
 import { createInferenceModel, type InferenceModel } from './createInferenceModel';
 
 /**
@@ -53,16 +54,7 @@ export function fastCamGradients(
   const own = fast ?? createInferenceModel(model);
   try {
     const { activations, logits } = own.activationsAndLogits(input, layer);
-    try {
-      const predicted = tf.tidy(() => Array.from(tf.argMax(logits, 1).dataSync()));
-      const cls = resolveCamTargets(targets, predicted, classNames);
-      const cf = gradCamLastAddClosedForm(model, activations, cls, layer);
-      tf.dispose([cf.weights, cf.logits]);
-      return { activations, gradients: cf.gradients, logits, targets: cls, predicted };
-    } catch (err) {
-      tf.dispose([activations, logits]);
-      throw err;
-    }
+    return closedFormCamGradients(model, activations, logits, layer, targets, classNames);
   } finally {
     if (!fast) own.dispose();
   }

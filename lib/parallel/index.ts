@@ -4,4 +4,3 @@ export * from './mapImagesInWorkers';
 export * from './predictImageFunction';
 export * from './serializeModel';
 export * from './predictItemsInWorkers';
-export * from './camResultsInWorkers';

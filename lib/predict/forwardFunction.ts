@@ -4,15 +4,16 @@
  * Layers model without touching the prediction loop.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { DensityEngine } from '../engine/densityEngine';
 import { createInferenceModel } from '../fast/createInferenceModel';
 
 /**
  * Class probabilities of a batch.
  * Contract: takes float32 `[n, H, W, 3]` preprocessed inputs (not disposed by the function) and
- * returns a NEW float32 `[n, classes]` tensor of probabilities (rows sum to 1) that the caller
- * disposes.
+ * returns (or resolves to) a NEW float32 `[n, classes]` tensor of probabilities (rows sum to 1)
+ * that the caller disposes.
  */
-export type ForwardFunction = (batch: tf.Tensor4D) => tf.Tensor2D;
+export type ForwardFunction = (batch: tf.Tensor4D) => tf.Tensor2D | Promise<tf.Tensor2D>;
 
 /** Activation of the model's last layer (`softmax` for the original network, `linear` for logits). */
 export function headActivation(model: tf.LayersModel): string {
@@ -26,7 +27,7 @@ export function headActivation(model: tf.LayersModel): string {
  * in a linear head (so that the output is always probabilities).
  * @param model A density model (not disposed here; its owner disposes it).
  */
-export function layersModelForward(model: tf.LayersModel): ForwardFunction {
+export function layersModelForward(model: tf.LayersModel): (batch: tf.Tensor4D) => tf.Tensor2D {
   const addSoftmax = headActivation(model) !== 'softmax';
   return (batch) =>
     tf.tidy(() => {
@@ -43,7 +44,7 @@ export function layersModelForward(model: tf.LayersModel): ForwardFunction {
  * @returns The forward function and `dispose()` for the folded weights (call it when done).
  */
 export function fastModelForward(model: tf.LayersModel): {
-  forward: ForwardFunction;
+  forward: (batch: tf.Tensor4D) => tf.Tensor2D;
   dispose: () => void;
 } {
   const fast = createInferenceModel(model);
@@ -55,5 +56,18 @@ export function fastModelForward(model: tf.LayersModel): {
         return addSoftmax ? tf.softmax(out) : out;
       }),
     dispose: () => fast.dispose(),
+  };
+}
+
+/**
+ * Forward function on a compute engine (`createDensityEngine`: ONNX Runtime by default; its
+ * probabilities are always softmax). The engine is not disposed here.
+ * @param engine Engine of the model to run.
+ */
+export function engineForward(engine: DensityEngine): ForwardFunction {
+  return async (batch) => {
+    const n = batch.shape[0];
+    const { probabilities } = await engine.forward((await batch.data()) as Float32Array, n);
+    return tf.tensor2d(probabilities, [n, engine.numClasses]);
   };
 }

@@ -78,16 +78,24 @@ export async function predictItems(
     sink: options.progress ?? 'auto',
   });
   const probabilities: number[][] = [];
+  let unconsumed: Promise<tf.Tensor4D> | null = null;
   try {
+    // One batch ahead: the next images are decoded while the engine runs this batch.
+    const load = (b: number) => {
+      const p = loadBatch(items.slice(b, b + batchSize), options);
+      p.catch(() => undefined); // awaited in the loop; this only keeps an early failure from being "unhandled"
+      return p;
+    };
+    let next = load(0);
     for (let b = 0; b < items.length; b += batchSize) {
       const batchItems = items.slice(b, b + batchSize);
-      const images = [];
-      for (const it of batchItems) images.push(await loadImage(it.path, options.load));
-      const x = preprocessBatch(images, options.inputSize);
+      unconsumed = null;
+      const x = await next;
+      if (b + batchSize < items.length) unconsumed = next = load(b + batchSize);
       let values: Float32Array;
       let shape: number[];
       try {
-        const y = forward(x);
+        const y = await forward(x);
         shape = y.shape;
         values = (await y.data()) as Float32Array;
         y.dispose();
@@ -112,9 +120,24 @@ export async function predictItems(
     }
   } finally {
     progress.stop();
+    // A batch loaded ahead of a failure is freed (its own load error was already seen or is moot).
+    (unconsumed as Promise<tf.Tensor4D> | null)?.then(
+      (t) => t.dispose(),
+      () => undefined,
+    );
   }
   const records = predictionRecords(items, probabilities);
   return { records, probabilities, seconds: (Date.now() - start) / 1000 };
+}
+
+/** Load and preprocess one batch of images (the caller disposes the tensor). */
+async function loadBatch(
+  batchItems: ReadonlyArray<PredictItem>,
+  options: PredictOptions,
+): Promise<tf.Tensor4D> {
+  const images = [];
+  for (const it of batchItems) images.push(await loadImage(it.path, options.load));
+  return preprocessBatch(images, options.inputSize);
 }
 
 /**

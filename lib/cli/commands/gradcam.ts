@@ -29,7 +29,6 @@ interface GradcamOptions {
   projection?: string;
   split?: string;
   negative?: boolean;
-  workers?: number;
 }
 
 const CLASS_CHOICES = ['pred', 'true', ...CLASS_NAMES];
@@ -96,11 +95,6 @@ export function registerGradcamCommand(program: Command): void {
     )
     .option('--split <name>', 'split folder of --data (train, val, test)')
     .option('--negative', 'also write the counterfactual map (_negative.png)')
-    .option(
-      '--workers <N>',
-      'worker threads computing the maps (default: one per core)',
-      parseIntOption('--workers', 1, 256),
-    )
     .action(async (opts: GradcamOptions) => {
       if (!opts.data === !opts.image) {
         throw new UsageError('gradcam: give exactly one of --data DIR or --image FILE…');
@@ -145,7 +139,6 @@ export function registerGradcamCommand(program: Command): void {
           negative: opts.negative,
           command: ['breast-density', ...process.argv.slice(2)].join(' '),
           warn: (line) => process.stderr.write(`breast-density: ${line}\n`),
-          workers: opts.workers,
         });
         const lines = [
           `${report.images.length} image(s) mapped (${report.method}, layer ${report.layer}) → ${path.join(opts.out, 'MAPS')}`,

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import type * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
 import { initBackend } from '../../backend/initBackend';
 import { describeDataset, readImageDataset } from '../../data/readImageDataset';
@@ -7,9 +8,16 @@ import { InputError, UsageError } from '../../errors';
 import { ensureWritableDir, writeFileAtomic } from '../../io/atomicWrite';
 import { isProjection, type Projection } from '../../model/constants';
 import { loadDensityModel } from '../../modelFiles/loadDensityModel';
-import { layersModelForward } from '../../predict/forwardFunction';
+import { createDensityEngine } from '../../engine/createDensityEngine';
+import { engineForward, layersModelForward } from '../../predict/forwardFunction';
 import { itemsFromDataset, itemsFromFiles } from '../../predict/predictDataset';
-import { predictItems } from '../../predict/predictItems';
+import {
+  predictItems,
+  type PredictItem,
+  type PredictionResult,
+  type PredictOptions,
+} from '../../predict/predictItems';
+import { defaultWorkerCount } from '../../parallel/createWorkerPool';
 import { formatPredictionCsv } from '../../predict/predictionCsv';
 import { formatPredictionFile } from '../../predict/predictionFile';
 import { predictItemsInWorkers } from '../../parallel/predictItemsInWorkers';
@@ -33,6 +41,27 @@ export function csvPathFor(out: string): string {
   return `${ext ? out.slice(0, -ext.length) : out}.csv`;
 }
 
+/**
+ * Predict through the compute engine: ONNX Runtime (every core in one session) by default; with
+ * the TF.js engine, the worker pool (one backend per core) unless `--workers 1`.
+ */
+async function predictOnEngine(
+  model: tf.LayersModel,
+  items: PredictItem[],
+  options: PredictOptions,
+  workers: number | undefined,
+): Promise<PredictionResult> {
+  const engine = await createDensityEngine(model);
+  try {
+    if (engine.kind === 'tfjs' && (workers ?? defaultWorkerCount()) > 1) {
+      return await predictItemsInWorkers(items, model, { ...options, workers });
+    }
+    return await predictItems(items, engineForward(engine), options);
+  } finally {
+    await engine.dispose();
+  }
+}
+
 /** `breast-density predict`: class probabilities of a dataset or of images. */
 export function registerPredictCommand(program: Command): void {
   program
@@ -53,12 +82,12 @@ export function registerPredictCommand(program: Command): void {
     )
     .option(
       '--exact',
-      'run model.predict itself instead of the fast folded-BatchNorm executor (same values to float32 rounding)',
+      'run the TF.js model.predict itself instead of the engine (same values to float32 rounding)',
     )
     .option('--batch <N>', 'images per forward pass', parseIntOption('--batch', 1, 1024), 4)
     .option(
       '--workers <N>',
-      'worker threads, each with its own backend (default: one per core)',
+      'with the TF.js engine: worker threads, each with its own backend (default: one per core); ONNX Runtime uses every core itself',
       parseIntOption('--workers', 1, 256),
     )
     .action(async (opts: PredictCliOptions) => {
@@ -113,10 +142,9 @@ export function registerPredictCommand(program: Command): void {
           batchSize: opts.batch,
           label: `predict${dataProjection ? ` ${dataProjection}` : ''}`,
         };
-        // Default: fast executor on every core (lib/parallel); --exact: model.predict, one thread.
         const result = opts.exact
           ? await predictItems(items, layersModelForward(model), predictOptions)
-          : await predictItemsInWorkers(items, model, { ...predictOptions, workers: opts.workers });
+          : await predictOnEngine(model, items, predictOptions, opts.workers);
         const csv = csvPathFor(out);
         writeFileAtomic(out, formatPredictionFile(result.probabilities));
         writeFileAtomic(csv, formatPredictionCsv(result.records));
