@@ -14,6 +14,8 @@ import { createDensityModel } from '../lib/model';
 import { fastModelForward, predictItems, type PredictItem } from '../lib/predict';
 import { createCam, type CamMethod } from '../lib/cam';
 import { createInferenceModel } from '../lib/fast';
+import { createOnnxEngine } from '../lib/engine/createOnnxEngine';
+import { engineForward } from '../lib/predict/forwardFunction';
 
 const N = 500;
 const SIZE = 32;
@@ -82,3 +84,55 @@ for (const c of camCases) {
     model.dispose();
   });
 }
+
+test(`ONNX Runtime engine: ${N} predictions and ${N} add_6 maps reuse one session each, no tensor or RSS growth`, async () => {
+  const tf = await setupTf();
+  const files = writeDataset(path.join(makeTmpDir(), 'data'), { A: 2, B: 2 }, 48);
+  const items: PredictItem[] = Array.from({ length: N }, (_, i) => ({
+    path: files[i % files.length],
+    name: `img_${i}`,
+    trueClass: null,
+    subject: '',
+    projection: '',
+  }));
+  const model = createDensityModel({ inputSize: SIZE, seed: 3 });
+  const engine = await createOnnxEngine(model);
+  const base = tf.memory().numTensors;
+  const rss = new Map<number, number>();
+  const result = await predictItems(items, engineForward(engine), {
+    inputSize: [SIZE, SIZE],
+    batchSize: 4,
+    progress: (s) => {
+      if (s.done === 100 || s.done === N) rss.set(s.done, process.memoryUsage().rss);
+    },
+  });
+  assert.equal(result.probabilities.length, N);
+  assert.equal(engine.openSessions, 1, 'one forward session for every batch');
+  assert.equal(tf.memory().numTensors, base, 'no tensor left');
+  const grew = (rss.get(N) ?? NaN) - (rss.get(100) ?? NaN);
+  assert.ok(grew < 64 * MB, `RSS grew by ${(grew / MB).toFixed(1)} MB from image 100 to ${N}`);
+  const cam = createCam(model, 'gradcam', { layer: 'add_6', engine });
+  const x = tf.randomNormal(
+    [2, SIZE, SIZE, 3],
+    0,
+    1,
+    'float32',
+    5,
+  ) as import('@tensorflow/tfjs').Tensor4D;
+  const camRss: number[] = [];
+  for (let i = 0; i < N; i += 2) {
+    const r = await cam.compute(x);
+    assert.equal(r.maps.length, 2);
+    assert.equal(tf.memory().numTensors, base + 1, `tensors after ${i + 2} maps`);
+    if (i + 2 === N / 5 || i + 2 === N) camRss.push(process.memoryUsage().rss);
+  }
+  assert.equal(engine.openSessions, 2, 'one more session, for the add_6 map graph');
+  assert.ok(
+    camRss[1] - camRss[0] < 64 * MB,
+    `RSS grew by ${((camRss[1] - camRss[0]) / MB).toFixed(1)} MB over the maps`,
+  );
+  await engine.dispose();
+  assert.equal(engine.openSessions, 0, 'dispose() releases every session');
+  x.dispose();
+  model.dispose();
+});

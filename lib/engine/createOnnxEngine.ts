@@ -137,6 +137,9 @@ export async function createOnnxEngine(
     inputShape,
     numClasses,
     inputLayer,
+    get openSessions() {
+      return sessions.size;
+    },
     forward,
     gradients,
     async dispose() {

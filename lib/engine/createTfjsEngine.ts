@@ -105,6 +105,7 @@ export function createTfjsEngine(model: tf.LayersModel): DensityEngine {
     inputShape: [h, w, c],
     numClasses,
     inputLayer: inputLayerName(model),
+    openSessions: 0,
     forward,
     gradients,
     async dispose() {

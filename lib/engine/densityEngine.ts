@@ -57,6 +57,8 @@ export interface DensityEngine {
   readonly numClasses: number;
   /** Name of the input layer (the saliency "layer"). */
   readonly inputLayer: string;
+  /** ONNX Runtime sessions open now (one per graph used so far; 0 for TF.js and after dispose). */
+  readonly openSessions: number;
   /**
    * Forward pass of a batch.
    * @param input float32 NHWC `n × H × W × C` preprocessed images (not kept).
