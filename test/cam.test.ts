@@ -4,6 +4,7 @@ import type { InferenceModel } from '../lib/fast/createInferenceModel';
 import type { CamOptions } from '../lib/cam/camTypes';
 import { createOnnxEngine } from '../lib/engine/createOnnxEngine';
 import type * as TF from '@tensorflow/tfjs';
+import { maxAbs, maxAbsDiff } from './helpers/arrays';
 import { setupTf, leakedTensors } from './helpers/tf';
 import { createDensityModel, KERAS_DEFAULTS } from '../lib/model';
 import {
@@ -59,19 +60,6 @@ async function fixture(seed = 3): Promise<{
   }
   const x = tf.randomNormal([2, SIZE, SIZE, 3], 0, 0.3, 'float32', seed) as TF.Tensor4D;
   return { tf, model, x };
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
-
-function maxAbs(a: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
-  return m;
 }
 
 for (const kind of ENGINES) {

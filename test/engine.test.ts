@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as TF from '@tensorflow/tfjs';
+import { maxAbs, maxAbsDiff } from './helpers/arrays';
 import { setupTf } from './helpers/tf';
 import { createDensityModel } from '../lib/model/createDensityModel';
 import { createOnnxEngine } from '../lib/engine/createOnnxEngine';
@@ -42,19 +43,6 @@ async function randomModel(
     tf.dispose(fresh);
   }
   return { tf, model };
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length, 'same length');
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
-
-function maxAbs(a: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
-  return m;
 }
 
 const SIZES = [64, 65, 257, 650];

@@ -21,16 +21,21 @@ const N = 500;
 const SIZE = 32;
 const MB = 1024 * 1024;
 
-test(`predicting ${N} images: tensor count flat at every batch, RSS stable`, async () => {
-  const tf = await setupTf();
+/** N predict items cycling over four small PNGs of a fresh dataset folder. */
+function predictItemsOnDisk(): PredictItem[] {
   const files = writeDataset(path.join(makeTmpDir(), 'data'), { A: 2, B: 2 }, 48);
-  const items: PredictItem[] = Array.from({ length: N }, (_, i) => ({
+  return Array.from({ length: N }, (_, i) => ({
     path: files[i % files.length],
     name: `img_${i}`,
     trueClass: null,
     subject: '',
     projection: '',
   }));
+}
+
+test(`predicting ${N} images: tensor count flat at every batch, RSS stable`, async () => {
+  const tf = await setupTf();
+  const items = predictItemsOnDisk();
   const model = createDensityModel({ inputSize: SIZE, seed: 3 });
   const { forward, dispose } = fastModelForward(model);
   const base = tf.memory().numTensors;
@@ -87,14 +92,7 @@ for (const c of camCases) {
 
 test(`ONNX Runtime engine: ${N} predictions and ${N} add_6 maps reuse one session each, no tensor or RSS growth`, async () => {
   const tf = await setupTf();
-  const files = writeDataset(path.join(makeTmpDir(), 'data'), { A: 2, B: 2 }, 48);
-  const items: PredictItem[] = Array.from({ length: N }, (_, i) => ({
-    path: files[i % files.length],
-    name: `img_${i}`,
-    trueClass: null,
-    subject: '',
-    projection: '',
-  }));
+  const items = predictItemsOnDisk();
   const model = createDensityModel({ inputSize: SIZE, seed: 3 });
   const engine = await createOnnxEngine(model);
   const base = tf.memory().numTensors;
