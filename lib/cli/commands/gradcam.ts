@@ -12,6 +12,9 @@ import { describeImageFile, generateCamMaps, type CamJobItem } from '../../cam/g
 import { readImageDataset } from '../../data/readImageDataset';
 import { UsageError } from '../../errors';
 import { CLASS_NAMES, isProjection, type Projection } from '../../model/constants';
+import { ensureOutputDir } from '../../io/ensureOutputDir';
+import { stageOutputDir } from '../../io/stageOutputDir';
+import { checkModelOutputsFinite } from '../../modelFiles/checkModelOutputsFinite';
 import { loadDensityModel } from '../../modelFiles/loadDensityModel';
 import { parseIntOption } from '../options';
 
@@ -108,6 +111,7 @@ export function registerGradcamCommand(program: Command): void {
       await initBackend();
       const { model, metadata, dir } = await loadDensityModel(opts.model);
       try {
+        checkModelOutputsFinite(model, opts.model, metadata.inputSize);
         let items: CamJobItem[];
         if (opts.data) {
           const projection =
@@ -130,23 +134,28 @@ export function registerGradcamCommand(program: Command): void {
         } else {
           items = (opts.image ?? []).map(describeImageFile);
         }
-        const report = await generateCamMaps({
-          model,
-          metadata,
-          modelDir: dir,
-          items,
-          outDir: opts.out,
-          layer: opts.layer,
-          method: opts.method,
-          target: opts.class,
-          masks: opts.masks,
-          deletionSteps: opts.steps,
-          seed: opts.seed,
-          negative: opts.negative,
-          command: ['breast-density', ...process.argv.slice(2)].join(' '),
-          warn: (line) => process.stderr.write(`breast-density: ${line}\n`),
-          workers: opts.workers,
-        });
+        // Maps are written into a staging folder and moved into --out only when every map and
+        // gradcam.json are written (a signal or an error leaves --out as it was).
+        ensureOutputDir(opts.out, { removeOnFailure: true });
+        const report = await stageOutputDir(opts.out, (staging) =>
+          generateCamMaps({
+            model,
+            metadata,
+            modelDir: dir,
+            items,
+            outDir: staging,
+            layer: opts.layer,
+            method: opts.method,
+            target: opts.class,
+            masks: opts.masks,
+            deletionSteps: opts.steps,
+            seed: opts.seed,
+            negative: opts.negative,
+            command: ['breast-density', ...process.argv.slice(2)].join(' '),
+            warn: (line) => process.stderr.write(`breast-density: ${line}\n`),
+            workers: opts.workers,
+          }),
+        );
         const lines = [
           `${report.images.length} image(s) mapped (${report.method}, layer ${report.layer}) → ${path.join(opts.out, 'MAPS')}`,
         ];

@@ -4,8 +4,11 @@ import type { Command } from 'commander';
 import { initBackend } from '../../backend/initBackend';
 import { describeDataset, readImageDataset } from '../../data/readImageDataset';
 import { InputError, UsageError } from '../../errors';
-import { ensureWritableDir, writeFileAtomic } from '../../io/atomicWrite';
+import { ensureOutputDir } from '../../io/ensureOutputDir';
+import { resolveOutputFile } from '../../io/resolveOutputFile';
+import { writeFilesAtomic } from '../../io/writeFilesAtomic';
 import { isProjection, type Projection } from '../../model/constants';
+import { checkModelOutputsFinite } from '../../modelFiles/checkModelOutputsFinite';
 import { loadDensityModel } from '../../modelFiles/loadDensityModel';
 import { layersModelForward } from '../../predict/forwardFunction';
 import { itemsFromDataset, itemsFromFiles } from '../../predict/predictDataset';
@@ -81,7 +84,11 @@ export function registerPredictCommand(program: Command): void {
           `${opts.out}: --out is a directory; expected a file name such as ${path.join(opts.out, 'predictions.txt')}`,
         );
       }
-      ensureWritableDir(path.dirname(out));
+      // Refuse devices, FIFOs and dangling links before any work; the folder is removed again
+      // if the command fails.
+      resolveOutputFile(opts.out);
+      resolveOutputFile(csvPathFor(opts.out));
+      ensureOutputDir(path.dirname(out), { removeOnFailure: true });
 
       let items;
       let dataProjection: Projection | null = null;
@@ -103,6 +110,7 @@ export function registerPredictCommand(program: Command): void {
       await initBackend();
       const { model, metadata } = await loadDensityModel(opts.model);
       try {
+        checkModelOutputsFinite(model, opts.model, metadata.inputSize);
         if (metadata.projection && dataProjection && metadata.projection !== dataProjection) {
           process.stderr.write(
             `breast-density: warning: the model was trained for ${metadata.projection}, the data is ${dataProjection}\n`,
@@ -117,9 +125,11 @@ export function registerPredictCommand(program: Command): void {
         const result = opts.exact
           ? await predictItems(items, layersModelForward(model), predictOptions)
           : await predictItemsInWorkers(items, model, { ...predictOptions, workers: opts.workers });
-        const csv = csvPathFor(out);
-        writeFileAtomic(out, formatPredictionFile(result.probabilities));
-        writeFileAtomic(csv, formatPredictionCsv(result.records));
+        // Both files or neither (a p.txt without its p.csv would be read as complete).
+        writeFilesAtomic([
+          { path: opts.out, data: formatPredictionFile(result.probabilities) },
+          { path: csvPathFor(opts.out), data: formatPredictionCsv(result.records) },
+        ]);
         const known = result.records.filter((r) => r.trueClass !== null);
         const correct = known.filter((r) => r.trueClass === r.predictedClass).length;
         const lines = [
