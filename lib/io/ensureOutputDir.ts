@@ -37,12 +37,12 @@ export function ensureOutputDir(dir: string, options: EnsureOutputDirOptions = {
       st = fs.statSync(cur);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') throw fileSystemError(err, dir, 'cannot use the output folder');
+      if (code !== 'ENOENT') throw fileSystemError(err, dir, 'output directory is not writable');
     }
     if (st) {
       if (!st.isDirectory()) {
         throw new InputError(
-          `${dir}: cannot create the output folder: ${cur} exists and is not a directory`,
+          `${dir}: output directory is not writable: ${cur} exists and is not a directory`,
         );
       }
       break;
@@ -65,7 +65,7 @@ export function ensureOutputDir(dir: string, options: EnsureOutputDirOptions = {
       fs.rmSync(created[0], { recursive: true, force: true });
       failureCleanup.release(created[0]);
     }
-    throw fileSystemError(err, dir, 'output folder cannot be created or is not writable');
+    throw fileSystemError(err, dir, 'output directory is not writable');
   }
   return created;
 }

@@ -15,7 +15,6 @@ import { fileSystemError } from './fileSystemError';
 import { renameAllOrNothing } from './renameAllOrNothing';
 import { resolveOutputFile } from './resolveOutputFile';
 import { resolveOutputFolder } from './resolveOutputFolder';
-import { temporaryName } from './temporaryName';
 
 function listFilesUnder(dir: string, rel = ''): string[] {
   return fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) => {

@@ -11,15 +11,22 @@ const MIN_SIDE = 8;
  * @param width Width in pixels (from the PNG header or DICOM Columns).
  * @param height Height in pixels.
  * @param name Path for the message.
+ * @param limits `largeOnly` in the decoders (before decoding; the other checks of the file come
+ *   first), `both` once the file is known to be a mammogram of a supported view.
  * @throws InputError naming the file, its size and the limit.
  */
-export function checkMammogramSize(width: number, height: number, name: string): void {
+export function checkMammogramSize(
+  width: number,
+  height: number,
+  name: string,
+  limits: 'both' | 'largeOnly' = 'both',
+): void {
   if (width * height > MAX_IMAGE_PIXELS) {
     throw new InputError(
       `${name}: image too large (${width}x${height} = ${((width * height) / 1e6).toFixed(1)} Mpixel, limit ${MAX_IMAGE_PIXELS / 1e6} Mpixel); downscale it first`,
     );
   }
-  if (width < MIN_SIDE || height < MIN_SIDE) {
+  if (limits === 'both' && (width < MIN_SIDE || height < MIN_SIDE)) {
     throw new InputError(
       `${name}: image too small (${width}x${height}); a mammogram needs at least ${MIN_SIDE}x${MIN_SIDE} pixels`,
     );

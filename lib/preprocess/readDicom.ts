@@ -181,7 +181,7 @@ export function readDicom(input: Uint8Array, name = 'DICOM'): DicomImage {
   if (!pixelEl || !width || !height) {
     throw new InputError(`${name}: DICOM file has no image (Rows, Columns or Pixel Data missing)`);
   }
-  checkMammogramSize(width, height, name);
+  checkMammogramSize(width, height, name, 'largeOnly');
   const samples = ds.uint16('x00280002') ?? 1;
   const photometricRaw = (str(ds, 'x00280004') ?? 'MONOCHROME2').trim();
   if (samples !== 1 || (photometricRaw !== 'MONOCHROME1' && photometricRaw !== 'MONOCHROME2')) {

@@ -78,7 +78,7 @@ export function readMammogram(bytes: Uint8Array, name: string): DecodedMammogram
   if (bytes.length === 0) throw new InputError(`${name}: empty file (0 bytes)`);
   if (isPng(bytes)) {
     const dims = pngDimensions(bytes);
-    if (dims) checkMammogramSize(dims[0], dims[1], name); // before decoding a huge image
+    if (dims) checkMammogramSize(dims[0], dims[1], name, 'largeOnly'); // before decoding a huge image
     const r = decodePng(bytes, name);
     const n = r.width * r.height;
     const gray = new (r.bitDepth === 16 ? Uint16Array : Uint8Array)(n);

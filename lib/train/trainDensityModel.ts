@@ -26,6 +26,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors';
 import { ensureWritableDir, removeStaleTemporaries } from '../io/atomicWrite';
+import { outputMarker } from '../io/outputMarker';
 import { prepareTrainOutDir } from './prepareTrainOutDir';
 import { warnEmptyClasses } from './warnEmptyClasses';
 import { createDensityModel, resolveInputSize } from '../model/createDensityModel';
@@ -673,8 +674,12 @@ export async function trainDensityModel(options: TrainOptions): Promise<TrainRes
     };
   } catch (err) {
     // A run that failed before writing anything leaves no empty output folder behind.
-    if (createdOutDir && fs.existsSync(outDir) && fs.readdirSync(outDir).length === 0) {
-      fs.rmdirSync(outDir);
+    if (
+      createdOutDir &&
+      fs.existsSync(outDir) &&
+      fs.readdirSync(outDir).every((n) => n === outputMarker.name)
+    ) {
+      fs.rmSync(outDir, { recursive: true });
     }
     throw err;
   } finally {
