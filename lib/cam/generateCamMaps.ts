@@ -16,6 +16,7 @@ import { parseImageName } from '../data/readImageDataset';
 import { InputError } from '../errors';
 import { createInferenceModel, type InferenceModel } from '../fast/createInferenceModel';
 import { ensureWritableDir, writeFileAtomic } from '../io/atomicWrite';
+import { yieldToEventLoop } from '../io/yieldToEventLoop';
 import { isClassName, isProjection } from '../model/constants';
 import type { ModelMetadata } from '../modelFiles/modelMetadata';
 import { findPhantomMask } from '../phantom/manifest';
@@ -263,6 +264,7 @@ export async function generateCamMaps(options: GenerateCamMapsOptions): Promise<
   const records: CamImageRecord[] = [];
   try {
     for (const [i, item] of items.entries()) {
+      await yieldToEventLoop(); // let SIGINT/SIGTERM handlers run (staging cleanup)
       const img = await loadImage(item.path);
       let result;
       if (source) {

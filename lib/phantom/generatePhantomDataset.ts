@@ -24,6 +24,7 @@ import { createRng, hashSeed, shuffledIndices } from '../data/createRng';
 import { InputError } from '../errors';
 import { writeDirAtomic, writeFileAtomic } from '../io/atomicWrite';
 import { outputMarker } from '../io/outputMarker';
+import { yieldToEventLoop } from '../io/yieldToEventLoop';
 import { PHANTOM_MARKER_KIND, checkPhantomOverwrite } from './checkPhantomOverwrite';
 import { CLASS_NAMES, PROJECTIONS, type ClassName } from '../model/constants';
 import { createProgress, type ProgressOptions } from '../progress/createProgress';
@@ -230,6 +231,7 @@ export async function generatePhantomDataset(
         for (const job of full) {
           rows.push(renderPhantomFiles(job));
           progress.update(++done);
+          await yieldToEventLoop(); // SIGINT/SIGTERM remove the staging promptly
         }
       } else {
         const pool = await createWorkerPool<null, PhantomJob, ManifestRow>(

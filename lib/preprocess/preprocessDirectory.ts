@@ -13,6 +13,7 @@ import * as path from 'path';
 import { InputError, UsageError } from '../errors';
 import { TMP_INFIX, writeFileAtomic } from '../io/atomicWrite';
 import { stageOutputDir } from '../io/stageOutputDir';
+import { yieldToEventLoop } from '../io/yieldToEventLoop';
 import { encodePng } from '../io/png';
 import { createProgress, type ProgressState } from '../progress/createProgress';
 import type { PixelBox } from './grayImage';
@@ -180,14 +181,15 @@ export async function preprocessDirectory(
   try {
     // Staged inside <out> and moved into place only when every file and the report are written
     // (lib/io/stageOutputDir: all or nothing, removed on SIGINT/SIGTERM and by the next run).
-    return await stageOutputDir(outDir, (staging) => {
+    return await stageOutputDir(outDir, async (staging) => {
       const used = new Map<string, string>();
       const counters = new Map<string, number>();
-      candidates.forEach((file, done) => {
+      for (const [done, file] of candidates.entries()) {
         const entry = preprocessOne(file, { inDir, outDir, staging, used, counters, options });
         if (entry) files.push(entry);
         progress.update(done + 1);
-      });
+        await yieldToEventLoop(); // SIGINT/SIGTERM remove the staging promptly
+      }
       progress.stop();
       files.sort((a, b) => (a.input < b.input ? -1 : a.input > b.input ? 1 : 0));
       const counts = { ok: 0, flagged: 0, skipped: 0, error: 0 };
