@@ -39,8 +39,18 @@ export const failureCleanup: FailureCleanup = {
     let first: unknown;
     for (const p of paths.splice(0).reverse()) {
       try {
-        // maxRetries: a worker thread may still be creating a file in a staging folder.
-        fs.rmSync(p, { recursive: true, force: true, maxRetries: 3, retryDelay: 20 });
+        // Rename first (atomic): worker threads still writing under the old path then fail
+        // instead of refilling the folder while it is being removed.
+        const doomed = `${p}-removing`;
+        let target = p;
+        try {
+          fs.renameSync(p, doomed);
+          target = doomed;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // already gone
+          // rename refused (e.g. a busy mount): remove in place
+        }
+        fs.rmSync(target, { recursive: true, force: true, maxRetries: 3, retryDelay: 20 });
       } catch (err) {
         first ??= err; // try the others, then report the first failure
       }
