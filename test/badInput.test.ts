@@ -6,7 +6,8 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { errorLines, runCli } from './helpers/cli';
+import { execFileSync, spawn } from 'child_process';
+import { CLI, errorLines, runCli, type CliResult } from './helpers/cli';
 import { makeTmpDir } from './helpers/tmp';
 import { gradientRaster, palettePng, writeDataset, writeJpeg, writePng } from './helpers/fixtures';
 import { setupTf } from './helpers/tf';
@@ -25,8 +26,27 @@ interface BadInputCase {
   name: string;
   args: string[];
   setup?: SetupStep[];
-  expect: { code: number; stderr?: string; stdout?: string; absent?: string[]; exists?: string[] };
+  /** Send `signal` once a path under {tmp} matches `whenPath` (a regex): a signal during a write. */
+  interrupt?: { signal: NodeJS.Signals; whenPath: string };
+  /** Extra environment variables of the CLI process (e.g. DENSITY_BACKEND). */
+  env?: Record<string, string>;
+  expect: {
+    code: number;
+    stderr?: string;
+    stdout?: string;
+    absent?: string[];
+    exists?: string[];
+    /** Paths that must still be character devices afterwards (`/dev/null`, `/dev/full`). */
+    devices?: string[];
+    /** Files whose bytes must be unchanged (nothing lost): compared with a copy taken before the run. */
+    unchanged?: string[];
+  };
 }
+
+/** tmpfs mounted by `tmpfs` setup steps, unmounted after each case. */
+const mounts: string[] = [];
+/** Why the current case cannot run here (tmpfs mount refused), or ''. */
+let skipReason = '';
 
 function loadCases(): { file: string; c: BadInputCase }[] {
   return fs
@@ -134,6 +154,38 @@ async function runSetup(step: SetupStep, vars: Record<string, string>): Promise<
       fs.writeFileSync(p, JSON.stringify(json));
       return;
     }
+    case 'fillWeights': {
+      // Every weight of a model directory set to `value` (NaN, or huge: outputs overflow).
+      const v = step.value === 'NaN' ? NaN : Number(step.value);
+      for (const f of fs.readdirSync(p).filter((n) => n.endsWith('.bin'))) {
+        const n = fs.statSync(path.join(p, f)).size / 4;
+        fs.writeFileSync(path.join(p, f), Buffer.from(new Float32Array(n).fill(v).buffer));
+      }
+      return;
+    }
+    case 'symlink':
+      fs.symlinkSync(fill(String(step.target), vars), p);
+      return;
+    case 'fifo':
+      execFileSync('mkfifo', [p]);
+      return;
+    case 'tmpfs': {
+      // A tiny file system to fill up (disk full). Needs root; otherwise the case is skipped.
+      fs.mkdirSync(p, { recursive: true });
+      try {
+        execFileSync(
+          'mount',
+          ['-t', 'tmpfs', '-o', `size=${String(step.size ?? '4k')}`, 'tmpfs', p],
+          {
+            stdio: 'pipe',
+          },
+        );
+        mounts.push(p);
+      } catch (err) {
+        skipReason = `cannot mount a tmpfs here (${(err as Error).message.split('\n')[0]})`;
+      }
+      return;
+    }
     case 'removeMatching': {
       const re = new RegExp(String(step.pattern));
       for (const f of fs.readdirSync(p))
@@ -155,7 +207,11 @@ function listFiles(dir: string): string[] {
 /** `BAD_INPUT_FILTER=text` runs only the cases whose name contains `text` (for development). */
 const FILTER = process.env.BAD_INPUT_FILTER ?? '';
 const allCases = loadCases();
-const cases = allCases.filter(({ c }) => c.name.includes(FILTER));
+/** `BAD_INPUT_FILE=writes.json` runs only the cases of that file (for development). */
+const FILE_FILTER = process.env.BAD_INPUT_FILE ?? '';
+const cases = allCases.filter(
+  ({ file, c }) => c.name.includes(FILTER) && (!FILE_FILTER || file === FILE_FILTER),
+);
 
 before(async () => {
   await sharedModelDir();
@@ -172,15 +228,83 @@ test('the bad-input matrix has at least 40 cases, with unique names, covering ev
   }
 });
 
+/** Run the CLI and send `interrupt.signal` as soon as a path under `tmp` matches `whenPath`. */
+function runInterrupted(
+  args: string[],
+  tmp: string,
+  interrupt: NonNullable<BadInputCase['interrupt']>,
+  env: Record<string, string> = {},
+): Promise<CliResult & { sent: boolean }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: tmp,
+      env: { ...process.env, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const re = new RegExp(interrupt.whenPath);
+    const poll = setInterval(() => {
+      if (sent) return;
+      let hit = false;
+      try {
+        hit = listFiles(tmp).some((f) => re.test(path.relative(tmp, f)));
+      } catch {
+        hit = false; // a folder vanished while listing: look again
+      }
+      if (hit) {
+        sent = true;
+        child.kill(interrupt.signal);
+      }
+    }, 5);
+    child.on('close', (code, signal) => {
+      clearInterval(poll);
+      resolve({ code: code ?? (signal ? -1 : -2), stdout, stderr, sent });
+    });
+  });
+}
+
 for (const { file, c } of cases) {
-  test(`bad input [${file}] ${c.name}`, async () => {
+  test(`bad input [${file}] ${c.name}`, async (t) => {
     const tmp = makeTmpDir('bd-bad-');
     const vars = { tmp, repo: REPO, model: await sharedModelDir() };
-    for (const step of c.setup ?? []) await runSetup(step, vars);
-    const r = runCli(
-      c.args.map((a) => fill(a, vars)),
-      { cwd: tmp },
+    skipReason = '';
+    try {
+      for (const step of c.setup ?? []) await runSetup(step, vars);
+      if (skipReason) {
+        t.skip(skipReason);
+        return;
+      }
+      await checkCase(c, tmp, vars);
+    } finally {
+      for (const m of mounts.splice(0)) execFileSync('umount', [m]);
+    }
+  });
+}
+
+async function checkCase(
+  c: BadInputCase,
+  tmp: string,
+  vars: Record<string, string>,
+): Promise<void> {
+  {
+    const before = new Map(
+      (c.expect.unchanged ?? []).map((u) => [fill(u, vars), fs.readFileSync(fill(u, vars))]),
     );
+    const args = c.args.map((a) => fill(a, vars));
+    let r: CliResult;
+    if (c.interrupt) {
+      const ir = await runInterrupted(args, tmp, c.interrupt, c.env);
+      assert.ok(
+        ir.sent,
+        `the signal was never sent (no path matched ${c.interrupt.whenPath})\nstderr: ${ir.stderr}`,
+      );
+      r = ir;
+    } else {
+      r = runCli(args, { cwd: tmp, env: c.env });
+    }
     const detail = `\nstdout: ${r.stdout.slice(0, 2000)}\nstderr: ${r.stderr.slice(0, 2000)}`;
     assert.equal(r.code, c.expect.code, `exit code${detail}`);
     assert.ok(!/^\s+at .+:\d+:\d+\)?$/m.test(r.stderr), `no stack trace${detail}`);
@@ -195,7 +319,11 @@ for (const { file, c } of cases) {
       assert.ok(!fs.existsSync(fill(a, vars)), `${fill(a, vars)} must not exist${detail}`);
     for (const e of c.expect.exists ?? [])
       assert.ok(fs.existsSync(fill(e, vars)), `${fill(e, vars)} must exist${detail}`);
+    for (const d of c.expect.devices ?? [])
+      assert.ok(fs.lstatSync(d).isCharacterDevice(), `${d} must still be a character device`);
+    for (const [f, bytes] of before)
+      assert.deepEqual(fs.readFileSync(f), bytes, `${f} must be unchanged${detail}`);
     const stray = listFiles(tmp).filter((f) => f.includes('.tmp-'));
     assert.deepEqual(stray, [], 'no temporary files left behind');
-  });
+  }
 }

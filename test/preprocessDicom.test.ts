@@ -181,6 +181,14 @@ test('readDicom inflates Deflated Explicit VR Little Endian', () => {
     zlib.deflateRawSync(plain.subarray(metaEnd)),
   ]);
   assert.deepEqual(Array.from(readDicom(file, 'deflate').values), values12);
+  // Its declared type: a plain Uint8Array (not a Buffer), also as a view into a larger buffer.
+  const plainArray = new Uint8Array(file);
+  assert.ok(!Buffer.isBuffer(plainArray));
+  assert.deepEqual(Array.from(readDicom(plainArray, 'deflate').values), values12);
+  const padded = new Uint8Array(file.length + 7);
+  padded.set(file, 3);
+  const view = padded.subarray(3, 3 + file.length);
+  assert.deepEqual(Array.from(readDicom(view, 'deflate').values), values12);
 });
 
 test('readDicom masks bits above Bits Stored, sign-extends, and applies Rescale Slope/Intercept', () => {

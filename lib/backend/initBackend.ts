@@ -19,6 +19,7 @@
  * they would register their backend in another engine: that case is detected and reported.
  */
 import * as tf from '@tensorflow/tfjs';
+import { InputError, UsageError } from '../errors';
 
 /** Backend names accepted by {@link initBackend} and `DENSITY_BACKEND`, fastest first. */
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -58,7 +59,7 @@ let current: BackendInfo | undefined;
 
 function parseBackendName(value: string, source: string): BackendName {
   if ((BACKEND_NAMES as readonly string[]).includes(value)) return value as BackendName;
-  throw new Error(`${source}: expected one of ${BACKEND_NAMES.join(', ')}, got "${value}"`);
+  throw new UsageError(`${source}: expected one of ${BACKEND_NAMES.join(', ')}, got "${value}"`);
 }
 
 async function tryNative(name: 'tensorflow-gpu' | 'tensorflow'): Promise<string> {
@@ -106,8 +107,8 @@ async function activate(name: BackendName): Promise<string> {
  * different backend is forced.
  * @param options Force a backend or redirect the report.
  * @returns What was chosen and what was skipped.
- * @throws Error when a forced backend cannot start, or when no backend but `cpu` is available
- *   (the message says how to force `cpu` knowingly).
+ * @throws UsageError for an unknown `DENSITY_BACKEND`; InputError when a forced backend cannot
+ *   start, or when no backend but `cpu` is available (the message says how to force `cpu`).
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   const env = process.env.DENSITY_BACKEND?.trim();
@@ -139,11 +140,13 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       return current;
     } catch (err) {
       const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
-      if (forcedName) throw new Error(`backend "${name}" was forced but cannot start: ${reason}`);
+      // The environment, not a bug: a clean one-line error (CLI exit code 2).
+      if (forcedName)
+        throw new InputError(`backend "${name}" was forced but cannot start: ${reason}`);
       skipped.push({ name, reason });
     }
   }
-  throw new Error(
+  throw new InputError(
     `no fast TensorFlow.js backend could start (${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}). ` +
       `Set DENSITY_BACKEND=cpu to run on the pure-JavaScript backend (about 20x slower).`,
   );

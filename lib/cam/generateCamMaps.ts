@@ -17,6 +17,7 @@ import { InputError } from '../errors';
 import { createDensityEngine } from '../engine/createDensityEngine';
 import type { DensityEngine } from '../engine/densityEngine';
 import { ensureWritableDir, writeFileAtomic } from '../io/atomicWrite';
+import { yieldToEventLoop } from '../io/yieldToEventLoop';
 import { isClassName, isProjection } from '../model/constants';
 import type { ModelMetadata } from '../modelFiles/modelMetadata';
 import { findPhantomMask } from '../phantom/manifest';
@@ -338,6 +339,7 @@ async function mapAll(
   try {
     let next = start(0);
     for (const [i, item] of items.entries()) {
+      await yieldToEventLoop(); // let SIGINT/SIGTERM handlers run (staging cleanup)
       const mapped = await next;
       if (i + 1 < items.length) next = start(i + 1);
       const record = await recordOne(options, item, i, mapped, plan.maskFiles[i], scorer);

@@ -5,7 +5,9 @@
  */
 import { Command, CommanderError } from 'commander';
 import { InputError, UsageError } from '../errors';
+import { failureCleanup } from '../io/failureCleanup';
 import { CLI_COMMANDS } from './cliCommands';
+import { exitOnSignal } from './exitOnSignal';
 
 /**
  * Build the command tree (no side effects until `parseAsync`). Only the command named in `argv`
@@ -36,16 +38,21 @@ export function createProgram(argv: readonly string[] = []): Command {
 }
 
 /**
- * Run the CLI.
+ * Run the CLI. A command that fails (or is stopped by SIGINT/SIGTERM) leaves nothing partial:
+ * what it registered with `failureCleanup` (staging, temporaries, an `--out` it created) is
+ * removed before the error is reported.
  * @param argv Arguments after the program name.
  * @returns The exit code (the caller sets `process.exitCode`).
  */
 export async function main(argv: string[]): Promise<number> {
   const program = createProgram(argv);
+  const removeSignalHandlers = exitOnSignal();
   try {
     await program.parseAsync(argv, { from: 'user' });
+    failureCleanup.clear();
     return 0;
   } catch (err) {
+    failureCleanup.run();
     if (err instanceof CommanderError) {
       // --help and --version end with exit code 0; anything else is a usage error.
       return err.exitCode === 0 ? 0 : 1;
@@ -55,5 +62,7 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode;
     }
     throw err;
+  } finally {
+    removeSignalHandlers();
   }
 }

@@ -22,7 +22,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError, errorMessage } from '../errors';
-import { decodePng, isPng } from '../io/png';
+import { decodePng, isPng, pngDimensions } from '../io/png';
 
 /** An 8-bit grayscale image, row-major. */
 export interface GrayImage {
@@ -74,13 +74,6 @@ function checkSize(width: number, height: number, name: string, maxPixels: numbe
       `${name}: image too large (${width}x${height} = ${((width * height) / 1e6).toFixed(1)} Mpixel, limit ${(maxPixels / 1e6).toFixed(0)} Mpixel); downscale it first`,
     );
   }
-}
-
-/** Width and height from a PNG IHDR, without decoding. */
-function pngDimensions(bytes: Uint8Array): [number, number] | null {
-  if (bytes.length < 24) return null;
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return [dv.getUint32(16), dv.getUint32(20)];
 }
 
 function sixteenToEight(src: Uint16Array, channels: number, mode: SixteenBitMode): Uint8Array {

@@ -2,78 +2,59 @@
  * Crash-safe file and directory writes.
  *
  * Every file this project writes (models, checkpoints, prediction files, histories, maps) goes
- * through these helpers: the data is written to a temporary name in the same directory, flushed
- * to disk, and renamed over the target. A crash (SIGINT, SIGTERM, `kill -9`, power loss) leaves
- * either the old file or the new one, never a half-written file that loads as if complete.
- * Temporary names contain `.tmp-` so that readers and `.gitignore` can skip them.
+ * through these helpers, which share one mechanism (`writeFilesAtomic.ts`): the data is written
+ * to a temporary name in the same directory, flushed to disk, and renamed over the target. A
+ * crash (SIGINT, SIGTERM, `kill -9`, power loss) leaves either the old file or the new one, never
+ * a half-written file that loads as if complete. Targets that are not regular files are never
+ * replaced (`resolveOutputFile.ts`), folders are created without recursive mkdir
+ * (`ensureOutputDir.ts`), and file-system failures of the environment (disk full, read-only,
+ * /proc) become one-line {@link InputError}s naming the path (`fileSystemError.ts`).
+ * Temporary names contain `.tmp-` and the writer's pid (`temporaryName.ts`), so that readers and
+ * `.gitignore` skip them and a later run removes those of a killed one.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { InputError } from '../errors';
+import { createStagingDir } from './createStagingDir';
+import { ensureOutputDir } from './ensureOutputDir';
+import { failureCleanup } from './failureCleanup';
+import { resolveOutputFolder } from './resolveOutputFolder';
+import { fileSystemError } from './fileSystemError';
+import { TMP_INFIX, temporaryName } from './temporaryName';
+import { writeFilesAtomic } from './writeFilesAtomic';
 
-/** The infix of every temporary name this module creates. Readers skip names containing it. */
-export const TMP_INFIX = '.tmp-';
-
-function tmpName(target: string): string {
-  const dir = path.dirname(target);
-  const base = path.basename(target);
-  return path.join(
-    dir,
-    `.${base}${TMP_INFIX}${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
-  );
-}
-
-function fsyncDir(dir: string): void {
-  // Make the rename itself durable. Not all platforms allow opening a directory (Windows).
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(dir, 'r');
-    fs.fsyncSync(fd);
-  } catch {
-    /* directory fsync unsupported on this platform: the rename is still atomic */
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-}
+export { TMP_INFIX };
 
 /**
  * Make sure `dir` exists and is writable, or throw an {@link InputError} naming it.
- * @param dir Directory path; created with its parents when missing.
+ * @param dir Directory path; created with its parents when missing (one level at a time).
  */
 export function ensureWritableDir(dir: string): void {
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-    fs.accessSync(dir, fs.constants.W_OK);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new InputError(`${dir}: output directory is not writable (${code})`, { cause: err });
-  }
+  ensureOutputDir(dir);
 }
 
 /**
  * Write a file atomically: temporary file in the same directory, fsync, rename.
  * The parent directory is created when missing.
- * @param target Final path.
+ * @param target Final path (a symbolic link to a regular file is written through).
  * @param data File contents (string is written as UTF-8).
- * @throws InputError when the directory is not writable.
+ * @throws InputError when the directory is not writable, the target is not a regular file, or
+ *   the disk is full (the temporary file is removed).
  */
 export function writeFileAtomic(target: string, data: string | Uint8Array): void {
-  ensureWritableDir(path.dirname(target));
-  const tmp = tmpName(target);
-  try {
-    const fd = fs.openSync(tmp, 'w');
+  writeFilesAtomic([{ path: target, data }]);
+}
+
+/** fsync every regular file directly in `dir`. */
+function fsyncFiles(dir: string): void {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    const fd = fs.openSync(path.join(dir, e.name), 'r');
     try {
-      fs.writeFileSync(fd, data);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
-    fs.renameSync(tmp, target);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
   }
-  fsyncDir(path.dirname(target));
 }
 
 /**
@@ -81,51 +62,75 @@ export function writeFileAtomic(target: string, data: string | Uint8Array): void
  * `target`, which then replaces `target` by rename. If `target` already exists it is moved
  * aside first and deleted only after the new directory is in place, so at every instant either
  * the complete old directory or the complete new one is at `target` (during the swap, for an
- * instant, neither is; a reader then finds it missing, never half-written).
+ * instant, neither is; a reader then finds it missing, never half-written). A symbolic link to
+ * a directory is written through (the link is kept). The temporary directory is removed on
+ * failure and on SIGINT/SIGTERM (via {@link failureCleanup}); those of killed runs beside
+ * `target` are removed first.
  * @param target Final directory path.
  * @param fill Writes the directory's files; receives the temporary directory path.
+ * @throws InputError for a target that is not a directory, or disk full / read-only.
  */
 export async function writeDirAtomic(
   target: string,
   fill: (tmpDir: string) => void | Promise<void>,
 ): Promise<void> {
-  const parent = path.dirname(path.resolve(target));
-  ensureWritableDir(parent);
-  const tmp = tmpName(path.resolve(target));
-  fs.mkdirSync(tmp);
+  const real = resolveOutputFolder(target);
+  const parent = path.dirname(real);
+  ensureOutputDir(parent);
+  removeStaleTemporaries(parent);
+  const tmp = createStagingDir(real, target);
   try {
     await fill(tmp);
-    for (const f of fs.readdirSync(tmp)) {
-      const fd = fs.openSync(path.join(tmp, f), 'r');
-      fs.fsyncSync(fd);
-      fs.closeSync(fd);
-    }
+    fsyncFiles(tmp);
     let old: string | undefined;
-    if (fs.existsSync(target)) {
-      old = tmpName(path.resolve(target));
-      fs.renameSync(target, old);
+    if (fs.existsSync(real)) {
+      old = temporaryName(real);
+      failureCleanup.add(old);
+      fs.renameSync(real, old);
     }
-    fs.renameSync(tmp, target);
-    fsyncDir(parent);
-    if (old) fs.rmSync(old, { recursive: true, force: true });
+    fs.renameSync(tmp, real);
+    if (old) {
+      fs.rmSync(old, { recursive: true, force: true });
+      failureCleanup.release(old);
+    }
   } catch (err) {
     fs.rmSync(tmp, { recursive: true, force: true });
-    throw err;
+    throw fileSystemError(err, target);
+  } finally {
+    failureCleanup.release(tmp);
   }
 }
 
+/** Whether process `pid` is alive (EPERM: alive but someone else's). */
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** This project's temporary names: `.<base>.tmp-<pid>-…` and the older `.preprocess.tmp-XXXXXX`. */
+const OWN_TEMPORARY = /^\..*\.tmp-(?:(\d+)-[0-9a-z-]+|[A-Za-z0-9]{6})$/;
+
 /**
- * Remove leftover temporary files or directories of interrupted writes in `dir` (not recursive).
+ * Remove leftover temporary files or directories of interrupted writes in `dir` (not recursive):
+ * names of this project's format (`.<base>.tmp-<pid>-…`) whose writer is no longer alive, and
+ * the pid-less staging folders of older versions. The live temporaries of concurrent runs, and
+ * any name not of this format, are kept.
+ * @param dir Folder to clean; nothing happens when it does not exist.
  * @returns The names removed.
  */
 export function removeStaleTemporaries(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   const removed: string[] = [];
   for (const name of fs.readdirSync(dir)) {
-    if (name.includes(TMP_INFIX)) {
-      fs.rmSync(path.join(dir, name), { recursive: true, force: true });
-      removed.push(name);
-    }
+    const m = OWN_TEMPORARY.exec(name);
+    if (!m || (m[1] !== undefined && isAlive(Number(m[1])))) continue;
+    fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+    removed.push(name);
   }
   return removed;
 }

@@ -28,6 +28,17 @@ export function isPng(bytes: Uint8Array): boolean {
 }
 
 /**
+ * Width and height from a PNG's IHDR chunk, without decoding.
+ * @param bytes File contents (PNG signature already checked by the caller).
+ * @returns `[width, height]`, or null when the file is too short to hold an IHDR.
+ */
+export function pngDimensions(bytes: Uint8Array): [number, number] | null {
+  if (bytes.length < 24) return null;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return [dv.getUint32(16), dv.getUint32(20)];
+}
+
+/**
  * Decode a PNG, keeping its bit depth and channel count (palette images expand to RGB(A)).
  * @param bytes File contents.
  * @param name File name for error messages.

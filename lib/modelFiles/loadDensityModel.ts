@@ -143,15 +143,17 @@ async function buildChecked(
       `${file}: cannot build the model topology (${errorMessage(err).split('\n')[0]})`,
     );
   }
-  const expected = new Map(model.weights.map((w) => [w.originalName, w.shape]));
+  const expected = new Map(model.weights.map((w) => [w.originalName, w]));
   const problems: string[] = [];
   for (const spec of weightSpecs) {
-    const shape = expected.get(spec.name);
-    if (!shape) problems.push(`${spec.name} is not in the topology`);
-    else if (JSON.stringify(shape) !== JSON.stringify(spec.shape)) {
+    const w = expected.get(spec.name);
+    if (!w) problems.push(`${spec.name} is not in the topology`);
+    else if (JSON.stringify(w.shape) !== JSON.stringify(spec.shape)) {
       problems.push(
-        `${spec.name} has shape ${JSON.stringify(spec.shape)}, the layer needs ${JSON.stringify(shape)}`,
+        `${spec.name} has shape ${JSON.stringify(spec.shape)}, the layer needs ${JSON.stringify(w.shape)}`,
       );
+    } else if (w.dtype !== spec.dtype) {
+      problems.push(`${spec.name} has dtype ${spec.dtype}, the layer needs ${w.dtype}`);
     }
     expected.delete(spec.name);
   }

@@ -42,6 +42,9 @@ export const PHANTOM_DEFAULT_SIZE = { width: 384, height: 672 } as const;
 /** Generator version written to every record (bump when the output changes). */
 export const PHANTOM_GENERATOR = 'breast-density-phantom/1';
 
+/** Largest phantom image, width × height in pixels (40 Mpixel, e.g. 6000 × 6600). */
+export const PHANTOM_MAX_PIXELS = 40_000_000;
+
 /** Options of {@link generatePhantom}. */
 export interface PhantomOptions {
   /** Texture seed (unsigned 32-bit integer or any integer). */
@@ -163,7 +166,7 @@ export function generatePhantom(options: PhantomOptions): Phantom {
       `generatePhantom: expected whole width, height ≥ 16, got ${width}x${height}`,
     );
   }
-  if (width * height > 40_000_000) {
+  if (width * height > PHANTOM_MAX_PIXELS) {
     throw new RangeError(`generatePhantom: ${width}x${height} is larger than 40 Mpixel`);
   }
   const seed = options.seed >>> 0;

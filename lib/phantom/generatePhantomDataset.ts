@@ -22,11 +22,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { createRng, hashSeed, shuffledIndices } from '../data/createRng';
 import { InputError } from '../errors';
-import { writeDirAtomic } from '../io/atomicWrite';
+import { writeDirAtomic, writeFileAtomic } from '../io/atomicWrite';
+import { outputMarker } from '../io/outputMarker';
+import { yieldToEventLoop } from '../io/yieldToEventLoop';
+import { PHANTOM_MARKER_KIND, checkPhantomOverwrite } from './checkPhantomOverwrite';
 import { CLASS_NAMES, PROJECTIONS, type ClassName } from '../model/constants';
 import { createProgress, type ProgressOptions } from '../progress/createProgress';
 import { DENSITY_THRESHOLDS, classInterval } from './densityClass';
-import { PHANTOM_DEFAULT_SIZE, PHANTOM_GENERATOR } from './generatePhantom';
+import { PHANTOM_DEFAULT_SIZE, PHANTOM_GENERATOR, PHANTOM_MAX_PIXELS } from './generatePhantom';
 import { formatManifest, type ManifestRow } from './manifest';
 import { createWorkerPool, defaultWorkerCount } from '../parallel/createWorkerPool';
 import { renderPhantomFiles, type PhantomJob } from './renderPhantomFiles';
@@ -106,7 +109,8 @@ function checkOptions(o: PhantomDatasetOptions): void {
 /**
  * Generate a phantom dataset (images, masks, records, manifest) into `outDir`.
  * @param outDir Output folder: must not exist, be empty, or (with `overwrite`) hold a previous
- *   phantom dataset (it has a `manifest.csv`); anything else is refused.
+ *   phantom dataset of this project and nothing else (`checkPhantomOverwrite`); anything else
+ *   is refused. The dataset carries the marker `.breast-density-output.json`.
  * @param options Subjects, seed, size, split, class balance.
  * @returns The manifest rows, in file order (projection, split, class, subject).
  * @throws InputError for bad options or an output folder it must not replace.
@@ -135,6 +139,11 @@ export async function generatePhantomDataset(
   const jitter = options.viewJitter ?? 0.04;
   const sameClass = options.sameClassViews ?? true;
   const prefix = options.subjectPrefix ?? 'ph';
+  if (width * height > PHANTOM_MAX_PIXELS) {
+    throw new InputError(
+      `size: ${width}x${height} is ${((width * height) / 1e6).toFixed(1)} Mpixel, over the phantom limit of ${PHANTOM_MAX_PIXELS / 1e6} Mpixel`,
+    );
+  }
   if (fs.existsSync(outDir)) {
     if (!fs.statSync(outDir).isDirectory()) throw new InputError(`${outDir}: exists and is a file`);
     const entries = fs.readdirSync(outDir);
@@ -144,11 +153,7 @@ export async function generatePhantomDataset(
           `${outDir}: exists and is not empty; choose a new folder or pass --overwrite`,
         );
       }
-      if (!entries.includes('manifest.csv')) {
-        throw new InputError(
-          `${outDir}: not a phantom dataset (no manifest.csv); refusing to replace it`,
-        );
-      }
+      checkPhantomOverwrite(outDir);
     }
   }
 
@@ -226,6 +231,7 @@ export async function generatePhantomDataset(
         for (const job of full) {
           rows.push(renderPhantomFiles(job));
           progress.update(++done);
+          await yieldToEventLoop(); // SIGINT/SIGTERM remove the staging promptly
         }
       } else {
         const pool = await createWorkerPool<null, PhantomJob, ManifestRow>(
@@ -243,8 +249,9 @@ export async function generatePhantomDataset(
         }
       }
       rows.sort((a, b) => (a.image < b.image ? -1 : a.image > b.image ? 1 : 0));
-      fs.writeFileSync(path.join(tmp, 'manifest.csv'), formatManifest(rows));
-      fs.writeFileSync(
+      writeFileAtomic(path.join(tmp, outputMarker.name), outputMarker.text(PHANTOM_MARKER_KIND));
+      writeFileAtomic(path.join(tmp, 'manifest.csv'), formatManifest(rows));
+      writeFileAtomic(
         path.join(tmp, 'phantom.json'),
         `${JSON.stringify(
           {

@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { fileSystemError } from '../io/fileSystemError';
 import type { Projection } from '../model/constants';
 import type { WorkerHandler } from '../parallel/createWorkerPool';
 import { encodeGray8Png } from './encodeGray8Png';
@@ -59,18 +60,10 @@ export function renderPhantomFiles(job: PhantomJob): ManifestRow {
   const image = [...rel, `${stem}.png`].join('/');
   const mask = ['masks', ...rel, `${stem}_mask.png`].join('/');
   const record = ['records', ...rel, `${stem}.json`].join('/');
-  for (const sub of [rel, ['masks', ...rel], ['records', ...rel]]) {
-    fs.mkdirSync(path.join(job.dir, ...sub), { recursive: true });
-  }
-  fs.writeFileSync(
-    path.join(job.dir, ...image.split('/')),
-    encodeGray8Png(ph.image.data, width, height),
-  );
-  fs.writeFileSync(path.join(job.dir, ...mask.split('/')), encodePhantomMask(ph, width, height));
-  fs.writeFileSync(
-    path.join(job.dir, ...record.split('/')),
-    `${JSON.stringify({ ...ph.record, split, image, mask }, null, 2)}\n`,
-  );
+  for (const sub of [rel, ['masks', ...rel], ['records', ...rel]]) makeSubdirs(job.dir, sub);
+  writeInto(job.dir, image, encodeGray8Png(ph.image.data, width, height));
+  writeInto(job.dir, mask, encodePhantomMask(ph, width, height));
+  writeInto(job.dir, record, `${JSON.stringify({ ...ph.record, split, image, mask }, null, 2)}\n`);
   return {
     image,
     mask,
@@ -86,4 +79,30 @@ export function renderPhantomFiles(job: PhantomJob): ManifestRow {
 /** Worker-pool task factory (see `lib/parallel/createWorkerPool.ts`): renders jobs. */
 export function createPhantomWorker(): WorkerHandler<PhantomJob, ManifestRow> {
   return { run: (job) => renderPhantomFiles(job) };
+}
+
+/**
+ * Create `root/<parts…>` one level at a time below an existing `root` (the staging folder):
+ * never recreates `root` itself once it was removed (SIGINT cleanup).
+ */
+function makeSubdirs(root: string, parts: string[]): void {
+  let dir = root;
+  for (const p of parts) {
+    dir = path.join(dir, p);
+    try {
+      fs.mkdirSync(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw fileSystemError(err, dir);
+    }
+  }
+}
+
+/** Write `root/<rel>`; disk full and the like become an InputError naming the file. */
+function writeInto(root: string, rel: string, data: string | Uint8Array): void {
+  const file = path.join(root, ...rel.split('/'));
+  try {
+    fs.writeFileSync(file, data);
+  } catch (err) {
+    throw fileSystemError(err, file);
+  }
 }

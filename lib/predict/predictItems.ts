@@ -3,6 +3,7 @@
  * `(x − mean) / 255` → gray to RGB (the original preprocessing, `lib/data`) → forward pass →
  * probabilities, with a progress report. One batch of pixels in memory at a time.
  */
+import { InputError } from '../errors';
 import * as tf from '@tensorflow/tfjs';
 import { loadImage, type LoadImageOptions } from '../data/loadImage';
 import { preprocessBatch } from '../data/preprocessForNetwork';
@@ -110,8 +111,8 @@ export async function predictItems(
       for (let i = 0; i < batchItems.length; i++) {
         const row = Array.from(values.subarray(i * shape[1], (i + 1) * shape[1]));
         if (!row.every(Number.isFinite)) {
-          throw new RangeError(
-            `predict: ${batchItems[i].path}: the model output is not finite (${row.join(', ')})`,
+          throw new InputError(
+            `${batchItems[i].path}: the model's output for this image is not finite (${row.join(', ')}): its weights hold NaN or values too large`,
           );
         }
         probabilities.push(row);

@@ -11,12 +11,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError, UsageError } from '../errors';
-import {
-  TMP_INFIX,
-  ensureWritableDir,
-  removeStaleTemporaries,
-  writeFileAtomic,
-} from '../io/atomicWrite';
+import { TMP_INFIX, writeFileAtomic } from '../io/atomicWrite';
+import { stageOutputDir } from '../io/stageOutputDir';
+import { yieldToEventLoop } from '../io/yieldToEventLoop';
 import { encodePng } from '../io/png';
 import { createProgress, type ProgressState } from '../progress/createProgress';
 import type { PixelBox } from './grayImage';
@@ -175,12 +172,6 @@ export async function preprocessDirectory(
   if (candidates.length === 0) {
     throw new InputError(`${options.inDir}: no DICOM (.dcm) or PNG files found`);
   }
-  ensureWritableDir(outDir);
-  removeStaleTemporaries(outDir);
-  const staging = fs.mkdtempSync(path.join(outDir, `.preprocess${TMP_INFIX}`));
-  const staged: { from: string; to: string }[] = [];
-  const used = new Map<string, string>();
-  const counters = new Map<string, number>();
   const progress = createProgress({
     total: candidates.length,
     label: 'preprocess',
@@ -188,102 +179,124 @@ export async function preprocessDirectory(
     sink: options.progress ?? 'auto',
   });
   try {
-    let done = 0;
-    for (const file of candidates) {
-      const rel = path.relative(inDir, file);
-      try {
-        const bytes = fs.readFileSync(file);
-        const { decoded, result, name } = preprocessFile(bytes, file);
-        const key = `${name.patient}|${name.view}|${name.laterality}`;
-        const n = name.n ?? (counters.get(key) ?? 0) + 1;
-        counters.set(key, Math.max(n, counters.get(key) ?? 0));
-        const parts: MammogramName = {
-          patient: name.patient,
-          n,
-          cls: name.cls,
-          view: name.view,
-          laterality: name.laterality,
-        };
-        const target = mammogramOutputPath(outDir, parts, options.split);
-        const outRel = path.relative(outDir, target);
-        const clash = used.get(outRel);
-        if (clash)
-          throw new InputError(`${file}: would be written as ${outRel}, already used by ${clash}`);
-        used.set(outRel, rel);
-        const tmp = path.join(staging, `${staged.length}.png`);
-        const png = encodePng({
-          width: result.image.width,
-          height: result.image.height,
-          channels: 1,
-          bitDepth: 8,
-          data: result.image.data,
-        });
-        writeFileAtomic(tmp, png);
-        staged.push({ from: tmp, to: target });
-        const p = result.pectoral;
-        files.push({
-          input: rel,
-          output: outRel,
-          status: result.flagged ? 'flagged' : 'ok',
-          ...(result.flagged ? { message: result.warnings.join('; ') } : {}),
-          source: decoded.source,
-          patient: parts.patient,
-          view: parts.view,
-          laterality: parts.laterality,
-          cls: parts.cls,
-          display: decoded.display,
-          inputSize: [decoded.gray.width, decoded.gray.height],
-          outputSize: [result.image.width, result.image.height],
-          crop: result.transform.box,
-          flipped: result.transform.flipped,
-          chestWall: {
-            side: result.chestWall.side,
-            confident: result.chestWall.confident,
-            source: result.chestWall.source,
-          },
-          breastAreaFraction: Number(result.segmentation.areaFraction.toFixed(4)),
-          removedPixels: result.segmentation.removedPixels,
-          pectoral: p
-            ? {
-                found: p.found,
-                unsure: p.unsure,
-                message: p.message,
-                areaFraction: Number(p.areaFraction.toFixed(4)),
-                replacementGray: p.replacementGray,
-              }
-            : null,
-          warnings: result.warnings,
-        });
-      } catch (err) {
-        if (err instanceof UnsupportedViewError) {
-          files.push({ input: rel, output: null, status: 'skipped', message: err.message });
-        } else if (err instanceof InputError && options.keepGoing) {
-          files.push({ input: rel, output: null, status: 'error', message: err.message });
-        } else {
-          throw err;
-        }
+    // Staged inside <out> and moved into place only when every file and the report are written
+    // (lib/io/stageOutputDir: all or nothing, removed on SIGINT/SIGTERM and by the next run).
+    return await stageOutputDir(outDir, async (staging) => {
+      const used = new Map<string, string>();
+      const counters = new Map<string, number>();
+      for (const [done, file] of candidates.entries()) {
+        const entry = preprocessOne(file, { inDir, outDir, staging, used, counters, options });
+        if (entry) files.push(entry);
+        progress.update(done + 1);
+        await yieldToEventLoop(); // SIGINT/SIGTERM remove the staging promptly
       }
-      done++;
-      progress.update(done);
-    }
-    progress.stop();
-    for (const s of staged) {
-      fs.mkdirSync(path.dirname(s.to), { recursive: true });
-      fs.renameSync(s.from, s.to);
-    }
-  } catch (err) {
-    progress.stop();
-    throw err;
+      progress.stop();
+      files.sort((a, b) => (a.input < b.input ? -1 : a.input > b.input ? 1 : 0));
+      const counts = { ok: 0, flagged: 0, skipped: 0, error: 0 };
+      for (const f of files) counts[f.status]++;
+      const report: PreprocessReport = {
+        inDir,
+        outDir,
+        date: new Date().toISOString(),
+        counts,
+        files,
+      };
+      writeFileAtomic(
+        path.join(staging, PREPROCESS_REPORT_NAME),
+        `${JSON.stringify(report, null, 2)}\n`,
+      );
+      return report;
+    });
   } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
+    progress.stop();
   }
-  files.sort((a, b) => (a.input < b.input ? -1 : a.input > b.input ? 1 : 0));
-  const counts = { ok: 0, flagged: 0, skipped: 0, error: 0 };
-  for (const f of files) counts[f.status]++;
-  const report: PreprocessReport = { inDir, outDir, date: new Date().toISOString(), counts, files };
-  writeFileAtomic(
-    path.join(outDir, PREPROCESS_REPORT_NAME),
-    `${JSON.stringify(report, null, 2)}\n`,
-  );
-  return report;
+}
+
+interface PreprocessContext {
+  inDir: string;
+  outDir: string;
+  staging: string;
+  /** Output path (relative) → input path that took it. */
+  used: Map<string, string>;
+  /** Next image number per patient, view and side. */
+  counters: Map<string, number>;
+  options: PreprocessDirectoryOptions;
+}
+
+/** Preprocess one file into the staging folder; its report entry (errors per `keepGoing`). */
+function preprocessOne(file: string, ctx: PreprocessContext): PreprocessFileReport {
+  const rel = path.relative(ctx.inDir, file);
+  let writing = false; // a failed write (disk full) stops the run even with keepGoing
+  try {
+    const bytes = fs.readFileSync(file);
+    const { decoded, result, name } = preprocessFile(bytes, file);
+    const key = `${name.patient}|${name.view}|${name.laterality}`;
+    const n = name.n ?? (ctx.counters.get(key) ?? 0) + 1;
+    ctx.counters.set(key, Math.max(n, ctx.counters.get(key) ?? 0));
+    const parts: MammogramName = {
+      patient: name.patient,
+      n,
+      cls: name.cls,
+      view: name.view,
+      laterality: name.laterality,
+    };
+    const target = mammogramOutputPath(ctx.outDir, parts, ctx.options.split);
+    const outRel = path.relative(ctx.outDir, target);
+    const clash = ctx.used.get(outRel);
+    if (clash)
+      throw new InputError(`${file}: would be written as ${outRel}, already used by ${clash}`);
+    ctx.used.set(outRel, rel);
+    const png = encodePng({
+      width: result.image.width,
+      height: result.image.height,
+      channels: 1,
+      bitDepth: 8,
+      data: result.image.data,
+    });
+    writing = true;
+    writeFileAtomic(path.join(ctx.staging, outRel), png);
+    writing = false;
+    const p = result.pectoral;
+    return {
+      input: rel,
+      output: outRel,
+      status: result.flagged ? 'flagged' : 'ok',
+      ...(result.flagged ? { message: result.warnings.join('; ') } : {}),
+      source: decoded.source,
+      patient: parts.patient,
+      view: parts.view,
+      laterality: parts.laterality,
+      cls: parts.cls,
+      display: decoded.display,
+      inputSize: [decoded.gray.width, decoded.gray.height],
+      outputSize: [result.image.width, result.image.height],
+      crop: result.transform.box,
+      flipped: result.transform.flipped,
+      chestWall: {
+        side: result.chestWall.side,
+        confident: result.chestWall.confident,
+        source: result.chestWall.source,
+      },
+      breastAreaFraction: Number(result.segmentation.areaFraction.toFixed(4)),
+      removedPixels: result.segmentation.removedPixels,
+      pectoral: p
+        ? {
+            found: p.found,
+            unsure: p.unsure,
+            message: p.message,
+            areaFraction: Number(p.areaFraction.toFixed(4)),
+            replacementGray: p.replacementGray,
+          }
+        : null,
+      warnings: result.warnings,
+    };
+  } catch (err) {
+    if (err instanceof UnsupportedViewError) {
+      return { input: rel, output: null, status: 'skipped', message: err.message };
+    }
+    if (err instanceof InputError && ctx.options.keepGoing && !writing) {
+      return { input: rel, output: null, status: 'error', message: err.message };
+    }
+    throw err;
+  }
 }

@@ -3,6 +3,7 @@
  * crop and orientation → pectoral muscle removal in MLO. View, side and patient come from the
  * DICOM tags, else from the file name.
  */
+import { checkMammogramSize } from './checkMammogramSize';
 import * as path from 'path';
 import { InputError } from '../errors';
 import { parseMammogramName, type DensityClass } from './mammogramName';
@@ -78,6 +79,7 @@ export function preprocessFile(
       `${filePath}: ${!view ? 'view (CC/MLO)' : 'side (L/R)'} unknown: no DICOM ViewPosition/ImageLaterality and none in the file name (expected e.g. 123_1_CC_R.png)`,
     );
   }
+  checkMammogramSize(decoded.gray.width, decoded.gray.height, filePath); // e.g. under 8x8
   let result: PreprocessedMammogram;
   try {
     result = preprocessMammogram(decoded.gray, {

@@ -6,6 +6,7 @@
  * Display conversion is done by {@link windowToGray}.
  */
 import * as dicomParser from 'dicom-parser';
+import { checkMammogramSize } from './checkMammogramSize';
 import { InputError, errorMessage } from '../errors';
 import { checkTransferSyntax } from './transferSyntax';
 import { decodeJpegLossless } from './decodeJpegLossless';
@@ -129,7 +130,12 @@ function readVoiLut(ds: dicomParser.DataSet, warnings: string[]): VoiLutTable | 
  * @throws InputError naming the file for: not DICOM, unsupported transfer syntax (UID and name),
  *   no pixel data, colour or multi-frame images, truncated pixel data, unsupported bit depths.
  */
-export function readDicom(bytes: Uint8Array, name = 'DICOM'): DicomImage {
+export function readDicom(input: Uint8Array, name = 'DICOM'): DicomImage {
+  // dicom-parser inflates Deflated Explicit VR files with Buffer methods (`.copy`): give it a
+  // Buffer view of the same bytes (no copy) whatever Uint8Array the caller passed.
+  const bytes = Buffer.isBuffer(input)
+    ? input
+    : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const warnings: string[] = [];
   const hasPreamble =
     bytes.length >= 132 &&
@@ -175,6 +181,7 @@ export function readDicom(bytes: Uint8Array, name = 'DICOM'): DicomImage {
   if (!pixelEl || !width || !height) {
     throw new InputError(`${name}: DICOM file has no image (Rows, Columns or Pixel Data missing)`);
   }
+  checkMammogramSize(width, height, name, 'largeOnly');
   const samples = ds.uint16('x00280002') ?? 1;
   const photometricRaw = (str(ds, 'x00280004') ?? 'MONOCHROME2').trim();
   if (samples !== 1 || (photometricRaw !== 'MONOCHROME1' && photometricRaw !== 'MONOCHROME2')) {

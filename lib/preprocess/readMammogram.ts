@@ -10,7 +10,8 @@
  *   otherwise the ITU-R BT.601 luma; alpha is ignored.
  */
 import { InputError } from '../errors';
-import { decodePng, isPng } from '../io/png';
+import { decodePng, isPng, pngDimensions } from '../io/png';
+import { checkMammogramSize } from './checkMammogramSize';
 import type { Gray8Image } from './grayImage';
 import { normaliseLaterality, normaliseView } from './mammogramName';
 import type { MammoLaterality, MammoView } from './preprocessMammogram';
@@ -76,6 +77,8 @@ export function isDicom(bytes: Uint8Array): boolean {
 export function readMammogram(bytes: Uint8Array, name: string): DecodedMammogram {
   if (bytes.length === 0) throw new InputError(`${name}: empty file (0 bytes)`);
   if (isPng(bytes)) {
+    const dims = pngDimensions(bytes);
+    if (dims) checkMammogramSize(dims[0], dims[1], name, 'largeOnly'); // before decoding a huge image
     const r = decodePng(bytes, name);
     const n = r.width * r.height;
     const gray = new (r.bitDepth === 16 ? Uint16Array : Uint8Array)(n);

@@ -26,6 +26,9 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors';
 import { ensureWritableDir, removeStaleTemporaries } from '../io/atomicWrite';
+import { outputMarker } from '../io/outputMarker';
+import { prepareTrainOutDir } from './prepareTrainOutDir';
+import { warnEmptyClasses } from './warnEmptyClasses';
 import { createDensityModel, resolveInputSize } from '../model/createDensityModel';
 import type { Projection } from '../model/constants';
 import { loadDensityModel } from '../modelFiles/loadDensityModel';
@@ -99,6 +102,11 @@ export interface TrainOptions {
   bnRecalibrationImages?: number;
   /** Keep every `weights-improvement-*` directory (Keras style) instead of only the best. */
   keepAllImprovements?: boolean;
+  /**
+   * Replace a previous training output at `outDir` (only what training wrote; see
+   * `prepareTrainOutDir`). Without it, an `outDir` holding a trained model is refused.
+   */
+  overwrite?: boolean;
   /** Use at most this many batches per epoch (Keras `steps_per_epoch`). Default: all. */
   maxStepsPerEpoch?: number;
   /** Progress: `auto` (bar on a terminal), `silent`, or a sink (notebook live view). */
@@ -308,9 +316,11 @@ export async function trainDensityModel(options: TrainOptions): Promise<TrainRes
     split: options.valSplit ?? 'val',
   });
   const projection = options.projection ?? trainSet.projection ?? null;
+  warnEmptyClasses(trainSet, valSet, log);
   const createdOutDir = !fs.existsSync(outDir);
   ensureWritableDir(outDir);
   removeStaleTemporaries(outDir);
+  if (!options.resume) prepareTrainOutDir(outDir, options.overwrite === true);
 
   if (tf.getBackend() === 'wasm') registerWasmTrainingKernels();
   const config: TrainConfigFingerprint = {
@@ -664,8 +674,12 @@ export async function trainDensityModel(options: TrainOptions): Promise<TrainRes
     };
   } catch (err) {
     // A run that failed before writing anything leaves no empty output folder behind.
-    if (createdOutDir && fs.existsSync(outDir) && fs.readdirSync(outDir).length === 0) {
-      fs.rmdirSync(outDir);
+    if (
+      createdOutDir &&
+      fs.existsSync(outDir) &&
+      fs.readdirSync(outDir).every((n) => n === outputMarker.name)
+    ) {
+      fs.rmSync(outDir, { recursive: true });
     }
     throw err;
   } finally {

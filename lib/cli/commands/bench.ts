@@ -1,4 +1,6 @@
+import * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
+import { checkWasmSizeLimit } from '../../backend/checkWasmSizeLimit';
 import { initBackend } from '../../backend/initBackend';
 import { benchmarkJson, formatBenchmark } from '../../bench/formatBenchmark';
 import { runBenchmark } from '../../bench/runBenchmark';
@@ -49,6 +51,7 @@ export function registerBenchCommand(program: Command): void {
         json?: boolean;
       }) => {
         await initBackend();
+        checkWasmSizeLimit('inference', opts.size, opts.batch, tf.getBackend());
         const result = await runBenchmark({
           size: opts.size,
           batch: opts.batch,

@@ -12,6 +12,10 @@ import { describeImageFile, generateCamMaps, type CamJobItem } from '../../cam/g
 import { readImageDataset } from '../../data/readImageDataset';
 import { UsageError } from '../../errors';
 import { CLASS_NAMES, isProjection, type Projection } from '../../model/constants';
+import { ensureOutputDir } from '../../io/ensureOutputDir';
+import { stageOutputDir } from '../../io/stageOutputDir';
+import { createDensityEngine } from '../../engine/createDensityEngine';
+import { checkModelOutputsFinite } from '../../modelFiles/checkModelOutputsFinite';
 import { loadDensityModel } from '../../modelFiles/loadDensityModel';
 import { parseIntOption } from '../options';
 
@@ -101,7 +105,12 @@ export function registerGradcamCommand(program: Command): void {
       }
       await initBackend();
       const { model, metadata, dir } = await loadDensityModel(opts.model);
+      const engine = await createDensityEngine(model).catch((err) => {
+        model.dispose();
+        throw err;
+      });
       try {
+        await checkModelOutputsFinite(engine, opts.model);
         let items: CamJobItem[];
         if (opts.data) {
           const projection =
@@ -124,22 +133,28 @@ export function registerGradcamCommand(program: Command): void {
         } else {
           items = (opts.image ?? []).map(describeImageFile);
         }
-        const report = await generateCamMaps({
-          model,
-          metadata,
-          modelDir: dir,
-          items,
-          outDir: opts.out,
-          layer: opts.layer,
-          method: opts.method,
-          target: opts.class,
-          masks: opts.masks,
-          deletionSteps: opts.steps,
-          seed: opts.seed,
-          negative: opts.negative,
-          command: ['breast-density', ...process.argv.slice(2)].join(' '),
-          warn: (line) => process.stderr.write(`breast-density: ${line}\n`),
-        });
+        // Maps are written into a staging folder and moved into --out only when every map and
+        // gradcam.json are written (a signal or an error leaves --out as it was).
+        ensureOutputDir(opts.out, { removeOnFailure: true });
+        const report = await stageOutputDir(opts.out, (staging) =>
+          generateCamMaps({
+            model,
+            metadata,
+            modelDir: dir,
+            items,
+            outDir: staging,
+            layer: opts.layer,
+            method: opts.method,
+            target: opts.class,
+            masks: opts.masks,
+            deletionSteps: opts.steps,
+            seed: opts.seed,
+            negative: opts.negative,
+            command: ['breast-density', ...process.argv.slice(2)].join(' '),
+            warn: (line) => process.stderr.write(`breast-density: ${line}\n`),
+            engine,
+          }),
+        );
         const lines = [
           `${report.images.length} image(s) mapped (${report.method}, layer ${report.layer}) → ${path.join(opts.out, 'MAPS')}`,
         ];
@@ -160,6 +175,7 @@ export function registerGradcamCommand(program: Command): void {
         }
         process.stdout.write(`${lines.join('\n')}\n`);
       } finally {
+        await engine.dispose();
         model.dispose();
       }
     });

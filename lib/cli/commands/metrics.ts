@@ -1,7 +1,9 @@
 import * as path from 'path';
 import type { Command } from 'commander';
 import { InputError, UsageError } from '../../errors';
-import { writeFileAtomic, ensureWritableDir } from '../../io/atomicWrite';
+import { writeFileAtomic } from '../../io/atomicWrite';
+import { ensureOutputDir } from '../../io/ensureOutputDir';
+import { stageOutputDir } from '../../io/stageOutputDir';
 import {
   type MetricsGroup,
   GROUP_VIEWS,
@@ -107,7 +109,7 @@ export function registerMetricsCommand(program: Command): void {
       1000,
     )
     .option('--seed <N>', 'bootstrap seed', parseIntOption('--seed', 0, 2 ** 32 - 1), 0)
-    .action((opts: MetricsOptions) => {
+    .action(async (opts: MetricsOptions) => {
       const sources = [opts.labels, opts.csv, opts.counts].filter((s) => s !== undefined);
       if (sources.length !== 1) {
         throw new UsageError(
@@ -130,12 +132,14 @@ export function registerMetricsCommand(program: Command): void {
 
       let yTrue: number[];
       if (opts.counts) {
-        yTrue = labelsFromCounts(opts.counts);
-        if (yTrue.length !== rows) {
+        // The total first: a typo such as 1000000000,0,0,0 must not build a huge label array.
+        const total = opts.counts.reduce((a, b) => a + b, 0);
+        if (total !== rows) {
           throw new InputError(
-            `${first}: has ${rows} rows but --counts ${opts.counts.join(',')} adds up to ${yTrue.length}`,
+            `${first}: has ${rows} rows but --counts ${opts.counts.join(',')} adds up to ${total}`,
           );
         }
+        yTrue = labelsFromCounts(opts.counts);
       } else {
         const labels: LabelRows = opts.labels
           ? readLabelsFile(opts.labels)
@@ -160,9 +164,12 @@ export function registerMetricsCommand(program: Command): void {
       for (const g of METRICS_GROUPS) if (groups[g]) json[g] = metricsJson(groups[g]!);
 
       if (opts.out) {
-        ensureWritableDir(path.resolve(opts.out));
-        writeConfusionFigures(opts.out, groups, { html: opts.html });
-        writeFileAtomic(path.join(opts.out, 'metrics.json'), formatMetricsJson(json));
+        // Every figure and metrics.json, or nothing (disk full leaves no partial PNG).
+        ensureOutputDir(opts.out, { removeOnFailure: true });
+        await stageOutputDir(opts.out, (staging) => {
+          writeConfusionFigures(staging, groups, { html: opts.html });
+          writeFileAtomic(path.join(staging, 'metrics.json'), formatMetricsJson(json));
+        });
       }
       if (opts.json) {
         process.stdout.write(formatMetricsJson(json));

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import * as path from 'path';
 import { UsageError } from '../../errors';
 import { generatePhantomDataset, PHANTOM_SPLITS } from '../../phantom/generatePhantomDataset';
-import { PHANTOM_DEFAULT_SIZE } from '../../phantom/generatePhantom';
+import { PHANTOM_DEFAULT_SIZE, PHANTOM_MAX_PIXELS } from '../../phantom/generatePhantom';
+import { ensureOutputDir } from '../../io/ensureOutputDir';
 import { parseIntOption, parseSizeOption } from '../options';
 import { CLASS_NAMES, PROJECTIONS } from '../../model/constants';
 
@@ -97,6 +98,13 @@ export function registerPhantomCommand(program: Command): void {
           PHANTOM_DEFAULT_SIZE.height,
           PHANTOM_DEFAULT_SIZE.width,
         ];
+        if (width * height > PHANTOM_MAX_PIXELS) {
+          throw new UsageError(
+            `--size: ${width}x${height} is ${((width * height) / 1e6).toFixed(1)} Mpixel; phantoms are limited to ${PHANTOM_MAX_PIXELS / 1e6} Mpixel (e.g. 6000x6600)`,
+          );
+        }
+        // A parent folder created here is removed again if the run fails.
+        ensureOutputDir(path.dirname(path.resolve(opts.out)), { removeOnFailure: true });
         const started = Date.now();
         const rows = await generatePhantomDataset(opts.out, {
           subjects: opts.subjects,

@@ -5,10 +5,14 @@ import type { Command } from 'commander';
 import { initBackend } from '../../backend/initBackend';
 import { describeDataset, readImageDataset } from '../../data/readImageDataset';
 import { InputError, UsageError } from '../../errors';
-import { ensureWritableDir, writeFileAtomic } from '../../io/atomicWrite';
+import { ensureOutputDir } from '../../io/ensureOutputDir';
+import { resolveOutputFile } from '../../io/resolveOutputFile';
+import { writeFilesAtomic } from '../../io/writeFilesAtomic';
 import { isProjection, type Projection } from '../../model/constants';
+import { checkModelOutputsFinite } from '../../modelFiles/checkModelOutputsFinite';
 import { loadDensityModel } from '../../modelFiles/loadDensityModel';
 import { createDensityEngine } from '../../engine/createDensityEngine';
+import { createTfjsEngine } from '../../engine/createTfjsEngine';
 import { engineForward, layersModelForward } from '../../predict/forwardFunction';
 import { itemsFromDataset, itemsFromFiles } from '../../predict/predictDataset';
 import {
@@ -47,12 +51,14 @@ export function csvPathFor(out: string): string {
  */
 async function predictOnEngine(
   model: tf.LayersModel,
+  modelName: string,
   items: PredictItem[],
   options: PredictOptions,
   workers: number | undefined,
 ): Promise<PredictionResult> {
   const engine = await createDensityEngine(model);
   try {
+    await checkModelOutputsFinite(engine, modelName);
     if (engine.kind === 'tfjs' && (workers ?? defaultWorkerCount()) > 1) {
       return await predictItemsInWorkers(items, model, { ...options, workers });
     }
@@ -60,6 +66,22 @@ async function predictOnEngine(
   } finally {
     await engine.dispose();
   }
+}
+
+/** `--exact`: the TF.js `model.predict` itself, after the same finiteness check. */
+async function predictExact(
+  model: tf.LayersModel,
+  modelName: string,
+  items: PredictItem[],
+  options: PredictOptions,
+): Promise<PredictionResult> {
+  const engine = createTfjsEngine(model);
+  try {
+    await checkModelOutputsFinite(engine, modelName);
+  } finally {
+    await engine.dispose();
+  }
+  return predictItems(items, layersModelForward(model), options);
 }
 
 /** `breast-density predict`: class probabilities of a dataset or of images. */
@@ -110,7 +132,11 @@ export function registerPredictCommand(program: Command): void {
           `${opts.out}: --out is a directory; expected a file name such as ${path.join(opts.out, 'predictions.txt')}`,
         );
       }
-      ensureWritableDir(path.dirname(out));
+      // Refuse devices, FIFOs and dangling links before any work; the folder is removed again
+      // if the command fails.
+      resolveOutputFile(opts.out);
+      resolveOutputFile(csvPathFor(opts.out));
+      ensureOutputDir(path.dirname(out), { removeOnFailure: true });
 
       let items;
       let dataProjection: Projection | null = null;
@@ -143,11 +169,13 @@ export function registerPredictCommand(program: Command): void {
           label: `predict${dataProjection ? ` ${dataProjection}` : ''}`,
         };
         const result = opts.exact
-          ? await predictItems(items, layersModelForward(model), predictOptions)
-          : await predictOnEngine(model, items, predictOptions, opts.workers);
-        const csv = csvPathFor(out);
-        writeFileAtomic(out, formatPredictionFile(result.probabilities));
-        writeFileAtomic(csv, formatPredictionCsv(result.records));
+          ? await predictExact(model, opts.model, items, predictOptions)
+          : await predictOnEngine(model, opts.model, items, predictOptions, opts.workers);
+        // Both files or neither (a p.txt without its p.csv would be read as complete).
+        writeFilesAtomic([
+          { path: opts.out, data: formatPredictionFile(result.probabilities) },
+          { path: csvPathFor(opts.out), data: formatPredictionCsv(result.records) },
+        ]);
         const known = result.records.filter((r) => r.trueClass !== null);
         const correct = known.filter((r) => r.trueClass === r.predictedClass).length;
         const lines = [

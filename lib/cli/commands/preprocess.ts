@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import * as path from 'path';
+import { ensureOutputDir } from '../../io/ensureOutputDir';
 import {
   preprocessDirectory,
   PREPROCESS_REPORT_NAME,
@@ -57,6 +58,7 @@ export function registerPreprocessCommand(program: Command): void {
         keepGoing?: boolean;
         json?: boolean;
       }) => {
+        ensureOutputDir(opts.out, { removeOnFailure: true }); // removed again if the run fails
         const report = await preprocessDirectory({
           inDir: opts.in,
           outDir: opts.out,

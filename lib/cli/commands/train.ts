@@ -1,6 +1,9 @@
+import * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
+import { checkWasmSizeLimit } from '../../backend/checkWasmSizeLimit';
 import { initBackend } from '../../backend/initBackend';
 import { UsageError } from '../../errors';
+import { failureCleanup } from '../../io/failureCleanup';
 import { PROJECTIONS, isProjection, type Projection } from '../../model/constants';
 import { OPTIMIZER_NAMES, isOptimizerName, type OptimizerName } from '../../train/createOptimizer';
 import { ORIGINAL_LR_SCHEDULE } from '../../train/reduceLrOnPlateau';
@@ -51,6 +54,7 @@ interface TrainCliOptions {
   init?: string;
   resume?: boolean;
   keepAllImprovements?: boolean;
+  overwrite?: boolean;
   recalibrateBn: number;
 }
 
@@ -122,6 +126,10 @@ export function registerTrainCommand(program: Command): void {
       0,
     )
     .option('--resume', 'continue from the newest checkpoint in --out')
+    .option(
+      '--overwrite',
+      'replace a previous training output at --out (only the files training wrote; a trained model there is refused without it)',
+    )
     .option('--keep-all-improvements', 'keep every weights-improvement-* folder, not only the best')
     .action(async (opts: TrainCliOptions) => {
       if (opts.projection !== undefined && !isProjection(opts.projection)) {
@@ -139,7 +147,12 @@ export function registerTrainCommand(program: Command): void {
           '--init and --resume exclude each other (a resumed run has its weights)',
         );
       }
+      if (opts.resume && opts.overwrite) {
+        throw new UsageError('--overwrite and --resume exclude each other');
+      }
       await initBackend();
+      // Where training runs today (TF.js): refuse sizes the wasm heap cannot hold.
+      checkWasmSizeLimit('train', opts.size, opts.batch, tf.getBackend());
       const controller = new AbortController();
       let signalled: NodeJS.Signals | null = null;
       const onSignal = (sig: NodeJS.Signals): void => {
@@ -156,6 +169,7 @@ export function registerTrainCommand(program: Command): void {
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
+      failureCleanup.signalsHandledByCommand++; // the CLI's own handler stands aside
       try {
         const result = await trainDensityModel({
           data: opts.data,
@@ -176,6 +190,7 @@ export function registerTrainCommand(program: Command): void {
           initModel: opts.init,
           resume: opts.resume,
           keepAllImprovements: opts.keepAllImprovements,
+          overwrite: opts.overwrite,
           bnRecalibrationImages: opts.recalibrateBn,
           signal: controller.signal,
           command: ['breast-density', ...process.argv.slice(2)].map(shellQuote).join(' '),
@@ -205,6 +220,7 @@ export function registerTrainCommand(program: Command): void {
           ].join('\n') + '\n',
         );
       } finally {
+        failureCleanup.signalsHandledByCommand--;
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }
