@@ -284,14 +284,23 @@ function assertRanCleanly(file: string): Notebook {
         );
     }
   });
-  // The first code cell shows the environment (versions and backend).
+  // The first code cell shows the environment (versions, the engine — ONNX Runtime by default — and
+  // the TF.js backend).
   const first = (codeCells(nb)[0]?.outputs ?? [])
     .map(
       (o) =>
         joinText(o.text) + String((o.data?.['text/plain'] as string[] | string | undefined) ?? ''),
     )
     .join('');
-  for (const word of ['tslab', 'TypeScript', 'Node.js', 'TensorFlow.js', 'backend'])
+  for (const word of [
+    'tslab',
+    'TypeScript',
+    'Node.js',
+    'TensorFlow.js',
+    'backend',
+    'engine',
+    'ONNX Runtime',
+  ])
     assert.ok(
       first.includes(word),
       `${rel}: the first code cell must print the environment (missing "${word}")`,

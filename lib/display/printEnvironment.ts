@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { activeBackend, describeBackend } from '../backend/initBackend';
+import { describeDefaultEngine } from '../engine/describeDefaultEngine';
 import { tableBundle } from './bundles';
 import { sendDisplay } from './kernel';
 
@@ -21,6 +22,8 @@ export interface EnvironmentInfo {
   tfjs: string;
   /** Active TF.js backend as reported by `initBackend`, or a note that it is not initialised. */
   backend: string;
+  /** The compute engine of predictions and maps (`describeDefaultEngine`: ONNX Runtime by default). */
+  engine: string;
   /** Whether this process is a tslab kernel. */
   kernel: boolean;
 }
@@ -72,6 +75,7 @@ export function environmentInfo(): EnvironmentInfo {
     backend: b
       ? describeBackend(b).replace(/^breast-density: /, '')
       : `${tf.getBackend() ?? 'none'} (initBackend() not called yet)`,
+    engine: describeDefaultEngine(),
     kernel,
   };
 }
@@ -91,7 +95,8 @@ export function printEnvironment(): void {
     { component: 'TypeScript (tslab)', version: info.typescript },
     { component: 'Node.js', version: info.node },
     { component: 'TensorFlow.js', version: info.tfjs },
-    { component: 'backend', version: info.backend },
+    { component: 'engine', version: info.engine },
+    { component: 'TF.js backend', version: info.backend },
   ];
   if (!sendDisplay(tableBundle(rows, { caption: 'Environment' })))
     for (const r of rows) process.stdout.write(`${r.component}: ${r.version}\n`);
