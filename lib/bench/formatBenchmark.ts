@@ -2,11 +2,14 @@
  * Presentation of a {@link BenchmarkResult}: the fixed JSON record of `bench --json` and a text
  * table for people.
  */
-import type { BenchmarkResult, Measured } from './runBenchmark';
+import type { BenchmarkResult, EnginePair, Measured } from './runBenchmark';
 import type { TimeSummary } from './summarizeTimes';
 
 /** The `bench --json` record (exactly these keys; `null` = could not be measured, see stderr). */
 export interface BenchmarkJson {
+  /** Engine of the measurements: `onnx` (ONNX Runtime) or `tfjs`. */
+  engine: string;
+  /** TF.js backend (the baseline column and the training step). */
   backend: string;
   /** Side in pixels for square inputs, `[height, width]` otherwise. */
   size: number | [number, number];
@@ -15,6 +18,7 @@ export interface BenchmarkJson {
   forward_batch_ms_per_image: number;
   throughput_images_per_s: number;
   gradcam_ms: number;
+  gradcam_add6_ms: number;
   train_step_ms_per_image: number | null;
   peak_rss_mb: number;
   gflops: number;
@@ -29,13 +33,15 @@ function isSummary(m: Measured): m is TimeSummary {
 /** Medians of a result as the fixed JSON record. */
 export function benchmarkJson(r: BenchmarkResult): BenchmarkJson {
   return {
+    engine: r.engine,
     backend: r.backend,
     size: r.size[0] === r.size[1] ? r.size[0] : r.size,
     workers: r.workers,
-    forward_ms: round(r.forward.median),
-    forward_batch_ms_per_image: round(r.forwardBatch.median),
+    forward_ms: round(r.forward.after.median),
+    forward_batch_ms_per_image: round(r.forwardBatch.after.median),
     throughput_images_per_s: round(r.throughput.median, 2),
-    gradcam_ms: round(r.gradcam.median),
+    gradcam_ms: round(r.gradcam.after.median),
+    gradcam_add6_ms: round(r.gradcamAdd6.after.median),
     train_step_ms_per_image: isSummary(r.trainStep) ? round(r.trainStep.median) : null,
     peak_rss_mb: round(r.peakRssMb, 0),
     gflops: round(r.gflops, 1),
@@ -44,90 +50,73 @@ export function benchmarkJson(r: BenchmarkResult): BenchmarkJson {
 
 function cell(s: TimeSummary | null, unit = 'ms'): string {
   if (!s) return '-';
-  return `${s.median.toFixed(unit === 'ms' ? 0 : 2)} ${unit} (${s.min.toFixed(unit === 'ms' ? 0 : 2)}–${s.max.toFixed(unit === 'ms' ? 0 : 2)})`;
+  const d = unit === 'ms' ? 0 : 2;
+  return `${s.median.toFixed(d)} ${unit} (${s.min.toFixed(d)}–${s.max.toFixed(d)})`;
 }
 
-function ratio(before: TimeSummary | null, after: TimeSummary): string {
-  return before ? `${(before.median / after.median).toFixed(2)}×` : '-';
+function pairRow(label: string, p: EnginePair): [string, string, string, string] {
+  return [
+    label,
+    cell(p.before),
+    cell(p.after),
+    p.before ? `${(p.before.median / p.after.median).toFixed(2)}×` : '-',
+  ];
 }
 
-/** A text table: plain ("before") and fast ("after") medians with min–max, and the speed-ups. */
-export function formatBenchmark(r: BenchmarkResult): string {
-  const rows: [string, string, string, string][] = [
-    [
-      'forward, batch 1 (per image)',
-      cell(r.forwardPlain),
-      cell(r.forward),
-      ratio(r.forwardPlain, r.forward),
-    ],
-    [
-      '  same, process CPU time',
-      cell(r.cpu.forwardPlain),
-      cell(r.cpu.forward),
-      ratio(r.cpu.forwardPlain, r.cpu.forward),
-    ],
-    [
-      `forward, batch ${r.batch} (per image)`,
-      cell(r.forwardBatchPlain),
-      cell(r.forwardBatch),
-      ratio(r.forwardBatchPlain, r.forwardBatch),
-    ],
-    [
-      'Grad-CAM add_12, batch 1',
-      cell(r.gradcamPlain),
-      cell(r.gradcam),
-      ratio(r.gradcamPlain, r.gradcam),
-    ],
-    [
-      '  same, process CPU time',
-      cell(r.cpu.gradcamPlain),
-      cell(r.cpu.gradcam),
-      ratio(r.cpu.gradcamPlain, r.cpu.gradcam),
-    ],
-    [
-      'training step, batch 4 (per image)',
-      isSummary(r.trainStep) ? cell(r.trainStep) : `unavailable: ${r.trainStep.unavailable}`,
-      '',
-      '',
-    ],
-    [
-      `prediction, ${r.workers} worker(s)`,
-      r.forwardPlain ? `${(1000 / r.forwardPlain.median).toFixed(2)} images/s (1 thread)` : '-',
-      cell(r.throughput, 'images/s'),
-      r.forwardPlain
-        ? `${(r.throughput.median / (1000 / r.forwardPlain.median)).toFixed(2)}×`
-        : '-',
-    ],
-  ];
-  if (r.throughputOneWorker) {
-    rows.push([
-      `  fast model, 1 vs ${r.workers} worker(s)`,
-      cell(r.throughputOneWorker, 'images/s'),
-      cell(r.throughput, 'images/s'),
-      `${(r.throughput.median / r.throughputOneWorker.median).toFixed(2)}×`,
-    ]);
-  }
-  const head: [string, string, string, string] = [
-    '',
-    'plain Layers (before)',
-    'fast (default)',
-    'speed-up',
-  ];
-  const all = [head, ...rows];
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...all.map((row) => row[i].length)));
+function table(rows: [string, string, string, string][]): string[] {
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i].length)));
   const line = (row: string[]): string =>
     row
       .map((c, i) => c.padEnd(widths[i]))
       .join('  ')
       .trimEnd();
-  const rowsText = all.map(line);
-  rowsText.splice(1, 0, widths.map((wd) => '-'.repeat(wd)).join('  '));
-  const gradRatio = r.cpu.gradcam.median / r.cpu.forward.median;
-  return [
-    `backend ${r.backend} (${r.backendDetail}), input ${r.size[0]}×${r.size[1]}, medians (min–max) of repeated runs after warm-up`,
-    ...rowsText,
+  const text = rows.map(line);
+  text.splice(1, 0, widths.map((wd) => '-'.repeat(wd)).join('  '));
+  return text;
+}
+
+/** A text table: TF.js ("before") and the default engine ("after"), medians with min–max, speed-ups. */
+export function formatBenchmark(r: BenchmarkResult): string {
+  const rows: [string, string, string, string][] = [
+    [
+      '',
+      `TF.js ${r.backend} (before)`,
+      `${r.engine === 'onnx' ? 'ONNX Runtime' : 'TF.js'} (default)`,
+      'speed-up',
+    ],
+    pairRow('forward, batch 1 (per image)', r.forward),
+    pairRow(`forward, batch ${r.batch} (per image)`, r.forwardBatch),
+    pairRow('Grad-CAM add_12, batch 1', r.gradcam),
+    pairRow('Grad-CAM add_6, batch 1', r.gradcamAdd6),
+  ];
+  if (r.throughputAlternative) {
+    const alt = r.throughputAlternative;
+    rows.push([
+      `prediction throughput, batch ${r.batch}: ${alt.label} vs ${r.engine === 'onnx' ? '1 session on every core' : `${r.workers} workers`}`,
+      cell(alt.rate, 'images/s'),
+      cell(r.throughput, 'images/s'),
+      `${(r.throughput.median / alt.rate.median).toFixed(2)}×`,
+    ]);
+  } else {
+    rows.push([
+      `prediction throughput, batch ${r.batch}`,
+      '-',
+      cell(r.throughput, 'images/s'),
+      '-',
+    ]);
+  }
+  rows.push([
+    'training step, batch 4 (per image, TF.js)',
+    isSummary(r.trainStep) ? cell(r.trainStep) : `unavailable: ${r.trainStep.unavailable}`,
     '',
-    `FLOPs per image ${(r.flopsPerImage / 1e9).toFixed(2)} G; fast forward ${r.gflops.toFixed(1)} GFLOP/s; Grad-CAM / forward (CPU time) ${gradRatio.toFixed(2)}`,
-    `worker start-up ${(r.workerStartMs / 1000).toFixed(1)} s for ${r.workers} worker(s); peak resident memory ${r.peakRssMb.toFixed(0)} MB`,
+    '',
+  ]);
+  const f = r.forward.after.median;
+  return [
+    `engine ${r.engineDetail}; TF.js backend ${r.backend} (${r.backendDetail}); input ${r.size[0]}×${r.size[1]}; medians (min–max) of repeated runs after warm-up`,
+    ...table(rows),
+    '',
+    `FLOPs per image ${(r.flopsPerImage / 1e9).toFixed(2)} G; forward ${r.gflops.toFixed(1)} GFLOP/s; Grad-CAM / forward: add_12 ${(r.gradcam.after.median / f).toFixed(2)}, add_6 ${(r.gradcamAdd6.after.median / f).toFixed(2)}`,
+    `peak resident memory ${r.peakRssMb.toFixed(0)} MB`,
   ].join('\n');
 }

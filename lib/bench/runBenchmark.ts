@@ -1,42 +1,50 @@
 /**
- * The performance benchmark behind `breast-density bench`: forward pass (batch 1 and batch B),
- * Grad-CAM on `add_12`, one training step, multi-worker prediction throughput, peak memory and
- * GFLOP/s, each as the median and spread of repeated runs after warm-up.
+ * The performance benchmark behind `breast-density bench`: on the default engine (ONNX Runtime
+ * unless `DENSITY_ENGINE` says otherwise) and, as the "before" column, the TF.js engine on the
+ * active backend — forward pass (batch 1 and batch B), Grad-CAM on `add_12` (closed form) and
+ * `add_6` (backward graph), prediction throughput (ONNX Runtime: one session on every core
+ * against one single-threaded session per core; TF.js: the worker pool), one training step,
+ * peak memory and GFLOP/s, each the median and spread of repeated runs after warm-up.
  *
- * "Before" (the plain TF.js Layers model: `model.predict`, autodiff Grad-CAM) and "after" (the
- * fast paths that are the defaults: {@link createInferenceModel}, closed-form Grad-CAM, worker
- * pool) are measured in the same process, interleaved run by run, so that a machine shared with
- * other jobs affects both alike.
+ * The two engines are timed in the same process, interleaved run by run, so that a machine shared
+ * with other jobs affects both alike; ratios are the figures to compare.
  */
+import * as os from 'os';
+import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
+import { checkWasmSizeLimit } from '../backend/checkWasmSizeLimit';
 import { activeBackend, initBackend } from '../backend/initBackend';
 import { createCam } from '../cam/createCam';
-import { createInferenceModel } from '../fast/createInferenceModel';
-import { LAST_ADD_LAYER } from '../model/constants';
+import { createDensityEngine } from '../engine/createDensityEngine';
+import { createOnnxEngine } from '../engine/createOnnxEngine';
+import { createTfjsEngine } from '../engine/createTfjsEngine';
+import type { DensityEngine, EngineKind } from '../engine/densityEngine';
+import { loadOnnxRuntime } from '../engine/loadOnnxRuntime';
+import { errorMessage } from '../errors';
 import { createDensityModel } from '../model/createDensityModel';
+import { createWorkerPool } from '../parallel/createWorkerPool';
 import { createImageWorkerPool } from '../parallel/mapImagesInWorkers';
 import type { ImageItem, ImagePrediction } from '../parallel/predictImageFunction';
-import * as path from 'path';
-import { errorMessage } from '../errors';
-import { createWorkerPool } from '../parallel/createWorkerPool';
 import { countFlops } from './countFlops';
-import type { TrainStepInit } from './trainStepWorker';
 import { summarizeTimes, type TimeSummary } from './summarizeTimes';
+import type { TrainStepInit } from './trainStepWorker';
 
 /** Options of {@link runBenchmark}. */
 export interface BenchmarkOptions {
   /** Input `[height, width]`. Default 650×650. */
   size?: [number, number];
-  /** Batch size of the batched forward pass. Default 4. */
+  /** Batch size of the batched forward pass and of the throughput runs. Default 4. */
   batch?: number;
-  /** Worker threads of the throughput measurement. Default: one per core. */
+  /** Workers / single-threaded sessions of the throughput comparison. Default: one per core. */
   workers?: number;
   /** Timed runs per measurement (after warm-up). Default 5. */
   repeats?: number;
   /** Untimed warm-up runs per measurement. Default 1. */
   warmup?: number;
-  /** Also time the plain Layers model (the "before" rows). Default true. */
+  /** Also time the TF.js engine (the "before" column). Default true. */
   baseline?: boolean;
+  /** Engine of the "after" column; default as `createDensityEngine` chooses. */
+  engine?: EngineKind | 'auto';
   /** Progress lines (default: none). */
   log?: (line: string) => void;
 }
@@ -44,9 +52,18 @@ export interface BenchmarkOptions {
 /** A timed quantity, or why it could not be measured. */
 export type Measured = TimeSummary | { unavailable: string };
 
+/** A pair of measurements: the default engine and the TF.js baseline (null without baseline). */
+export interface EnginePair {
+  after: TimeSummary;
+  before: TimeSummary | null;
+}
+
 /** Result of {@link runBenchmark}; times in milliseconds. */
 export interface BenchmarkResult {
-  /** Backend name (`wasm`, `tensorflow`, …) and its details. */
+  /** Engine of the "after" column (`onnx` or `tfjs`) and its description. */
+  engine: EngineKind;
+  engineDetail: string;
+  /** TF.js backend name (`wasm`, `tensorflow`, …) and its details (the "before" column). */
   backend: string;
   backendDetail: string;
   /** `[height, width]`. */
@@ -55,75 +72,167 @@ export interface BenchmarkResult {
   workers: number;
   /** 2·multiply-adds of one forward pass of one image (see `countFlops`). */
   flopsPerImage: number;
-  /** Fast forward pass, batch 1 (ms per image). */
-  forward: TimeSummary;
-  /** Plain `model.predict`, batch 1 (ms per image); null without baseline. */
-  forwardPlain: TimeSummary | null;
-  /** Fast forward pass, batch B (ms per image). */
-  forwardBatch: TimeSummary;
-  /** Plain `model.predict`, batch B (ms per image); null without baseline. */
-  forwardBatchPlain: TimeSummary | null;
-  /** Default Grad-CAM on add_12 (`createCam`: fast forward + closed form, maps at input size), batch 1. */
-  gradcam: TimeSummary;
-  /** The same maps from autodiff gradients through the Layers model, batch 1; null without baseline. */
-  gradcamPlain: TimeSummary | null;
-  /** One training step (forward, backward, Adam update), batch 4, ms per image. */
-  trainStep: Measured;
-  /** Prediction throughput over `workers` worker threads (images/s, median over maps). */
+  /** Forward pass, batch 1 (ms per image). */
+  forward: EnginePair;
+  /** Forward pass, batch B (ms per image). */
+  forwardBatch: EnginePair;
+  /** Grad-CAM maps on add_12 (closed form from one forward pass), batch 1. */
+  gradcam: EnginePair;
+  /** Grad-CAM maps on add_6 (backward graph / autodiff), batch 1. */
+  gradcamAdd6: EnginePair;
+  /** Prediction throughput of the default engine at batch B (images/s, median). */
   throughput: TimeSummary;
   /**
-   * The same images through a pool of one worker, timed alternately with the `workers` pool
-   * (so both see the same machine load): the multi-worker speed-up is `throughput / this`.
-   * Null when `workers` is 1.
+   * The alternative the engine was chosen against, timed alternately with `throughput`: ONNX
+   * Runtime with `workers` concurrent single-threaded sessions; TF.js with the worker pool of
+   * `workers` threads against one worker.
    */
-  throughputOneWorker: TimeSummary | null;
-  /** Worker start-up (backend + model in every worker), ms. */
-  workerStartMs: number;
+  throughputAlternative: { label: string; rate: TimeSummary } | null;
+  /** One training step (forward, backward, Adam update), batch 4, ms per image. */
+  trainStep: Measured;
   /** Peak resident memory of the process (all threads), MB. */
   peakRssMb: number;
-  /** GFLOP/s of the fast batch-1 forward pass. */
+  /** GFLOP/s of the batch-1 forward pass of the default engine. */
   gflops: number;
-  /**
-   * The same single-thread measurements in process CPU milliseconds (user + system): less
-   * sensitive than wall-clock time to other jobs on a shared machine.
-   */
-  cpu: {
-    forward: TimeSummary;
-    forwardPlain: TimeSummary | null;
-    forwardBatch: TimeSummary;
-    forwardBatchPlain: TimeSummary | null;
-    gradcam: TimeSummary;
-    gradcamPlain: TimeSummary | null;
-  };
 }
 
-/** Wall-clock and process-CPU summaries of each function, timed interleaved run by run. */
-function timeRuns(
-  fns: (() => void)[],
+type Run = () => Promise<unknown>;
+
+/** Wall-clock summaries of each function, timed interleaved run by run. */
+async function timeRuns(
+  fns: Run[],
   repeats: number,
   warmup: number,
   perRun = 1,
-): { wall: TimeSummary[]; cpu: TimeSummary[] } {
+): Promise<TimeSummary[]> {
   const wall: number[][] = fns.map(() => []);
-  const cpu: number[][] = fns.map(() => []);
   for (let r = 0; r < warmup + repeats; r++) {
-    fns.forEach((fn, i) => {
-      const c0 = process.cpuUsage();
+    for (const [i, fn] of fns.entries()) {
       const t0 = performance.now();
-      fn();
-      const dt = (performance.now() - t0) / perRun;
-      const c = process.cpuUsage(c0);
-      if (r >= warmup) {
-        wall[i].push(dt);
-        cpu[i].push((c.user + c.system) / 1000 / perRun);
-      }
-    });
+      await fn();
+      if (r >= warmup) wall[i].push((performance.now() - t0) / perRun);
+    }
   }
-  return { wall: wall.map(summarizeTimes), cpu: cpu.map(summarizeTimes) };
+  return wall.map(summarizeTimes);
+}
+
+/** The same measurement on both engines (the baseline only when there is one). */
+async function timePair(
+  make: (e: DensityEngine) => Run,
+  engines: { after: DensityEngine; before: DensityEngine | null },
+  repeats: number,
+  warmup: number,
+  perRun = 1,
+): Promise<EnginePair> {
+  const fns = [make(engines.after), ...(engines.before ? [make(engines.before)] : [])];
+  const [after, before] = await timeRuns(fns, repeats, warmup, perRun);
+  return { after, before: before ?? null };
+}
+
+/** One training step on the TF.js backend, in its own worker thread. */
+async function timeTrainStep(
+  size: [number, number],
+  warmup: number,
+  repeats: number,
+): Promise<Measured> {
+  const info = activeBackend();
+  const pool = await createWorkerPool<TrainStepInit, null, TimeSummary>(
+    {
+      modulePath: path.join(__dirname, 'trainStepWorker.ts'),
+      exportName: 'createTrainStepWorker',
+      init: { size, batch: 4, warmup, repeats: Math.min(repeats, 3), backend: info?.name },
+    },
+    { workers: 1 },
+  );
+  try {
+    return (await pool.map([null]))[0];
+  } catch (err) {
+    return { unavailable: `training step failed: ${errorMessage(err).split('\n')[0]}` };
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Images per second of `run` (which predicts `images` images), over alternating repeats. */
+async function rates(runs: Run[], images: number, repeats: number): Promise<TimeSummary[]> {
+  const per: number[][] = runs.map(() => []);
+  for (let r = 0; r < Math.max(2, Math.min(repeats, 3)); r++) {
+    for (const [i, run] of runs.entries()) {
+      const t0 = performance.now();
+      await run();
+      per[i].push((images * 1000) / (performance.now() - t0));
+    }
+  }
+  return per.map(summarizeTimes);
 }
 
 /**
- * Run the benchmark on the current backend (initialised if needed).
+ * ONNX Runtime throughput: one session on every core, against `workers` single-threaded sessions
+ * run concurrently (what a worker pool would do), alternately.
+ */
+async function onnxThroughput(
+  model: tf.LayersModel,
+  engine: DensityEngine,
+  batchData: Float32Array,
+  batch: number,
+  workers: number,
+  repeats: number,
+): Promise<Pick<BenchmarkResult, 'throughput' | 'throughputAlternative'>> {
+  const single = { ...loadOnnxRuntime(), threads: 1 };
+  const sessions = await Promise.all(
+    Array.from({ length: workers }, () => createOnnxEngine(model, { runtime: single })),
+  );
+  try {
+    const perRun = batch * workers;
+    const one = () =>
+      Promise.all(Array.from({ length: workers }, () => engine.forward(batchData, batch)));
+    const many = () => Promise.all(sessions.map((s) => s.forward(batchData, batch)));
+    await one();
+    await many();
+    const [throughput, alt] = await rates([one, many], perRun, repeats);
+    return {
+      throughput,
+      throughputAlternative: { label: `${workers} sessions × 1 thread`, rate: alt },
+    };
+  } finally {
+    for (const s of sessions) await s.dispose();
+  }
+}
+
+/** TF.js throughput: the worker pool of `workers` threads against one worker, alternately. */
+async function tfjsThroughput(
+  model: tf.LayersModel,
+  pixels: Float32Array,
+  size: [number, number],
+  workers: number,
+  repeats: number,
+): Promise<Pick<BenchmarkResult, 'throughput' | 'throughputAlternative'>> {
+  const pool = await createImageWorkerPool<ImageItem, ImagePrediction>(model, { workers });
+  const single =
+    workers > 1
+      ? await createImageWorkerPool<ImageItem, ImagePrediction>(model, { workers: 1 })
+      : null;
+  try {
+    const items: ImageItem[] = Array.from({ length: 2 * workers }, () => ({
+      data: pixels,
+      shape: [size[0], size[1], 3],
+    }));
+    await pool.map(items.slice(0, workers));
+    await single?.map(items.slice(0, 1));
+    const [throughput, alt] = await rates(
+      [() => pool.map(items), ...(single ? [() => single.map(items)] : [])],
+      items.length,
+      repeats,
+    );
+    return { throughput, throughputAlternative: alt ? { label: '1 worker', rate: alt } : null };
+  } finally {
+    await pool.close();
+    await single?.close();
+  }
+}
+
+/**
+ * Run the benchmark (TF.js backend initialised if needed).
  * @returns Medians and spreads; see {@link BenchmarkResult}.
  */
 export async function runBenchmark(options: BenchmarkOptions = {}): Promise<BenchmarkResult> {
@@ -131,7 +240,7 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
   const batch = options.batch ?? 4;
   const repeats = options.repeats ?? 5;
   const warmup = options.warmup ?? 1;
-  const baseline = options.baseline ?? true;
+  const workers = options.workers ?? Math.max(1, os.availableParallelism());
   const log = options.log ?? (() => undefined);
   tf.util.assert(Number.isInteger(batch) && batch >= 1, () => `batch must be ≥ 1, got ${batch}`);
   tf.util.assert(
@@ -139,100 +248,46 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
     () => `repeats must be ≥ 1, got ${repeats}`,
   );
   const info = activeBackend() ?? (await initBackend({ report: null }));
-
   const model = createDensityModel({ inputSize: [h, w], seed: 0 });
-  const fast = createInferenceModel(model);
+  const after = await createDensityEngine(model, { engine: options.engine, report: null });
+  const before =
+    (options.baseline ?? true) && after.kind !== 'tfjs' ? createTfjsEngine(model) : null;
+  const engines = { after, before };
   const x1 = tf.randomNormal([1, h, w, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
-  const xB = tf.randomNormal([batch, h, w, 3], 0, 1, 'float32', 2) as tf.Tensor4D;
+  const xB = tf.randomNormal([batch, h, w, 3], 0, 1, 'float32', 2);
+  const d1 = x1.dataSync() as Float32Array;
+  const dB = xB.dataSync() as Float32Array;
   try {
-    const flopsPerImage = countFlops(model).total;
-    const plain = (x: tf.Tensor4D) => () =>
-      tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync());
-    const fastFn = (x: tf.Tensor4D) => () => tf.tidy(() => fast.predict(x).dataSync());
-
-    log(
-      `forward pass, batch 1 (${warmup} warm-up + ${repeats} runs${baseline ? ', plain and fast interleaved' : ''})`,
-    );
-    const t1 = timeRuns(baseline ? [fastFn(x1), plain(x1)] : [fastFn(x1)], repeats, warmup);
-    const [forward, forwardPlain] = t1.wall;
+    log(`engine ${after.description}${before ? `, against ${before.description}` : ''}`);
+    log(`forward pass, batch 1 (${warmup} warm-up + ${repeats} runs)`);
+    const forward = await timePair((e) => () => e.forward(d1, 1), engines, repeats, warmup);
     log(`forward pass, batch ${batch}`);
-    const tB = timeRuns(baseline ? [fastFn(xB), plain(xB)] : [fastFn(xB)], repeats, warmup, batch);
-    const [forwardBatch, forwardBatchPlain] = tB.wall;
-
-    log('Grad-CAM on add_12');
-    // After: the default Grad-CAM (createCam → fast forward to add_12 + closed-form gradient),
-    // maps upsampled and normalised. Before: the same maps from autodiff gradients.
-    const cam = createCam(model, 'gradcam', { layer: LAST_ADD_LAYER });
-    const gradFast = (): void => {
-      cam.compute(x1);
-    };
-    const camPlain = createCam(model, 'gradcam', { layer: LAST_ADD_LAYER, gradients: 'autodiff' });
-    const gradPlain = (): void => {
-      camPlain.compute(x1);
-    };
-    const tG = timeRuns(baseline ? [gradFast, gradPlain] : [gradFast], repeats, warmup);
-    const [gradcam, gradcamPlain] = tG.wall;
-
-    log('training step, batch 4 (in its own worker thread)');
-    let trainStep: Measured;
-    const t = performance.now();
-    const trainPool = await createWorkerPool<TrainStepInit, null, TimeSummary>(
-      {
-        modulePath: path.join(__dirname, 'trainStepWorker.ts'),
-        exportName: 'createTrainStepWorker',
-        init: { size: [h, w], batch: 4, warmup, repeats: Math.min(repeats, 3), backend: info.name },
-      },
-      { workers: 1 },
+    const forwardBatch = await timePair(
+      (e) => () => e.forward(dB, batch),
+      engines,
+      repeats,
+      warmup,
+      batch,
     );
-    try {
-      [trainStep] = await trainPool.map([null]);
-    } catch (err) {
-      trainStep = { unavailable: `training step failed: ${errorMessage(err).split('\n')[0]}` };
-    } finally {
-      await trainPool.close();
-    }
-    log(`training step done in ${((performance.now() - t) / 1000).toFixed(0)} s`);
-
-    const workers = options.workers ?? (await import('os')).availableParallelism();
-    log(`prediction throughput with ${workers} worker(s)`);
-    const t0 = performance.now();
-    const pool = await createImageWorkerPool<ImageItem, ImagePrediction>(model, { workers });
-    const workerStartMs = performance.now() - t0;
-    const single =
-      workers > 1
-        ? await createImageWorkerPool<ImageItem, ImagePrediction>(model, { workers: 1 })
-        : null;
-    let throughput: TimeSummary;
-    let throughputOneWorker: TimeSummary | null = null;
-    try {
-      const perMap = 2 * workers;
-      const pixels = x1.dataSync() as Float32Array;
-      const items: ImageItem[] = Array.from({ length: perMap }, () => ({
-        data: pixels,
-        shape: [h, w, 3],
-      }));
-      await pool.map(items.slice(0, workers)); // warm-up: one image per worker
-      await single?.map(items.slice(0, 1));
-      const rate = async (p: typeof pool): Promise<number> => {
-        const s = performance.now();
-        await p.map(items);
-        return (perMap * 1000) / (performance.now() - s);
-      };
-      const rates: number[] = [];
-      const singleRates: number[] = [];
-      // Alternate the pools run by run, so that both see the same load.
-      for (let r = 0; r < Math.max(2, Math.min(repeats, 3)); r++) {
-        rates.push(await rate(pool));
-        if (single) singleRates.push(await rate(single));
-      }
-      throughput = summarizeTimes(rates);
-      if (single) throughputOneWorker = summarizeTimes(singleRates);
-    } finally {
-      await pool.close();
-      await single?.close();
-    }
-    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    log('Grad-CAM on add_12 (closed form)');
+    const cam = (layer: string) => (e: DensityEngine) => {
+      const c = createCam(model, 'gradcam', { layer, engine: e });
+      return () => c.compute(x1);
+    };
+    const gradcam = await timePair(cam('add_12'), engines, repeats, warmup);
+    log('Grad-CAM on add_6 (backward graph)');
+    const gradcamAdd6 = await timePair(cam('add_6'), engines, Math.min(repeats, 3), warmup);
+    log(`prediction throughput at batch ${batch}`);
+    const tp =
+      after.kind === 'onnx'
+        ? await onnxThroughput(model, after, dB, batch, workers, repeats)
+        : await tfjsThroughput(model, d1, [h, w], workers, repeats);
+    log('training step, batch 4 (TF.js, in its own worker thread)');
+    const trainStep = await timeTrainStep([h, w], warmup, repeats);
+    const flopsPerImage = countFlops(model).total;
     return {
+      engine: after.kind,
+      engineDetail: after.description,
       backend: info.name,
       backendDetail: info.detail,
       size: [h, w],
@@ -240,29 +295,18 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
       workers,
       flopsPerImage,
       forward,
-      forwardPlain: forwardPlain ?? null,
       forwardBatch,
-      forwardBatchPlain: forwardBatchPlain ?? null,
       gradcam,
-      gradcamPlain: gradcamPlain ?? null,
+      gradcamAdd6,
+      ...tp,
       trainStep,
-      throughput,
-      throughputOneWorker,
-      workerStartMs,
-      peakRssMb,
-      gflops: flopsPerImage / (forward.median / 1000) / 1e9,
-      cpu: {
-        forward: t1.cpu[0],
-        forwardPlain: t1.cpu[1] ?? null,
-        forwardBatch: tB.cpu[0],
-        forwardBatchPlain: tB.cpu[1] ?? null,
-        gradcam: tG.cpu[0],
-        gradcamPlain: tG.cpu[1] ?? null,
-      },
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      gflops: flopsPerImage / (forward.after.median / 1000) / 1e9,
     };
   } finally {
     tf.dispose([x1, xB]);
-    fast.dispose();
+    await after.dispose();
+    await before?.dispose();
     model.dispose();
   }
 }
