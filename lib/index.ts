@@ -3,6 +3,8 @@
  * One folder per concern; every public function is re-exported here.
  */
 export * from './backend';
+export * from './engine';
+export * from './onnx';
 export * from './data';
 export * from './errors';
 export * from './io/atomicWrite';

@@ -26,11 +26,17 @@ export function runCli(
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Error lines of a CLI's stderr: lines starting `breast-density: ` other than the backend report. */
+/**
+ * Error lines of a CLI's stderr: lines starting `breast-density: ` other than the backend and
+ * engine reports.
+ */
 export function errorLines(stderr: string): string[] {
   return stderr
     .split('\n')
     .filter(
-      (l) => l.startsWith('breast-density: ') && !l.startsWith('breast-density: TensorFlow.js'),
+      (l) =>
+        l.startsWith('breast-density: ') &&
+        !l.startsWith('breast-density: TensorFlow.js') &&
+        !l.startsWith('breast-density: engine '),
     );
 }
