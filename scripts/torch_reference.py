@@ -27,7 +27,8 @@ Modes (one warm-up run, then ``--repeats`` timed runs; medians reported):
   Nesterov (default) or Adam (Keras defaults: lr 1e-3, betas 0.9/0.999, eps 1e-7).
 
 ``--json`` prints one JSON object line on stdout (times in ms, memory in MB; ``batch`` is the
-number of images per timed run, i.e. the train batch in train mode); other output goes to stderr.
+number of images per timed run, i.e. the train batch in train mode; ``cpu_*`` are process CPU
+times of all threads, less sensitive to other jobs than wall time); other output goes to stderr.
 
 ``--export-onnx PATH`` writes the eval network with ``torch.onnx.export`` (opset 17; input
 ``input`` [N,3,H,W] float32 with dynamic N and H, W fixed at ``--size``; output ``logits``
@@ -288,15 +289,17 @@ def forward_fn(net, x):
 
 
 def time_runs(fn, warmup, repeats):
-    """Wall-clock milliseconds of `repeats` calls of `fn` after `warmup` untimed calls."""
+    """Wall-clock and process-CPU (all threads) milliseconds of `repeats` calls of `fn`, after
+    `warmup` untimed calls. CPU time is less sensitive than wall time to other jobs on the machine."""
     for _ in range(warmup):
         fn()
-    times = []
+    wall, cpu = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return times
+        wall.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
+    return wall, cpu
 
 
 def export_onnx(net, size, path):
@@ -377,7 +380,7 @@ def main(argv):
         fn = gradcam_fn(net, net.add_layer(args.layer), x)
     else:
         fn = train_fn(net, args.optimizer, x, torch.randint(0, NUM_CLASSES, (batch,)))
-    times = time_runs(fn, args.warmup, args.repeats)
+    times, cpu_times = time_runs(fn, args.warmup, args.repeats)
     median = statistics.median(times)
     result = {
         'engine': 'pytorch',
@@ -393,6 +396,8 @@ def main(argv):
         'per_image_ms': median / batch,
         'images_per_s': 1000 * batch / median,
         'repeats_ms': times,
+        'cpu_median_ms': statistics.median(cpu_times),
+        'cpu_repeats_ms': cpu_times,
         'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # Linux: kB
         'params': params['total'],
         'trainable_params': params['trainable'],
@@ -402,7 +407,7 @@ def main(argv):
     else:
         print(f'{args.mode}{" " + args.layer if args.mode == "gradcam" else ""}, {args.size}x{args.size} '
               f'batch {batch}: median {median:.1f} ms ({median / batch:.1f} ms/image, '
-              f'{result["images_per_s"]:.2f} images/s), peak RSS {result["peak_rss_mb"]:.0f} MB; '
+              f'{result["images_per_s"]:.2f} images/s, CPU {result["cpu_median_ms"]:.0f} ms), peak RSS {result["peak_rss_mb"]:.0f} MB; '
               f'runs {", ".join(f"{t:.0f}" for t in times)} ms')
     return 0
 

@@ -32,6 +32,8 @@ for (const c of cases) {
     assert.equal(r.layer, c.mode === 'gradcam' ? (c.layer ?? 'add_12') : undefined);
     assert.equal(r.optimizer, c.mode === 'train' ? 'sgd' : undefined);
     assert.equal(r.repeatsMs.length, 2);
+    assert.equal(r.cpuRepeatsMs.length, 2);
+    assert.ok(r.cpuMedianMs > 0);
     const sorted = [...r.repeatsMs].sort((a, b) => a - b);
     assert.ok(Math.abs(r.medianMs - (sorted[0] + sorted[1]) / 2) < 1e-6, 'median of the runs');
     assert.ok(Math.abs(r.perImageMs - r.medianMs / batch) < 1e-6);
