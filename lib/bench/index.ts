@@ -3,3 +3,4 @@ export * from './formatBenchmark';
 export * from './runBenchmark';
 export * from './summarizeTimes';
 export * from './trainStepWorker';
+export * from './runTorchReference';
