@@ -74,7 +74,19 @@ test('summarizeTimes: median, spread and bad input', () => {
 
 test('bench CLI: --json prints exactly the documented keys with measured values', () => {
   const r = runCli(
-    ['bench', '--size', '32', '--batch', '2', '--repeats', '1', '--workers', '1', '--json'],
+    [
+      'bench',
+      '--size',
+      '32',
+      '--batch',
+      '2',
+      '--repeats',
+      '1',
+      '--workers',
+      '1',
+      '--no-pytorch-train',
+      '--json',
+    ],
     { timeoutMs: 240_000 },
   );
   assert.equal(r.code, 0, r.stderr);
@@ -92,6 +104,8 @@ test('bench CLI: --json prints exactly the documented keys with measured values'
     'train_step_ms_per_image',
     'peak_rss_mb',
     'gflops',
+    'pytorch_forward_ms',
+    'speedup_vs_pytorch',
   ]);
   assert.equal(rec.size, 32);
   assert.equal(rec.workers, 1);
@@ -110,6 +124,12 @@ test('bench CLI: --json prints exactly the documented keys with measured values'
   }
   // Training runs on wasm once lib/train's kernels are registered: a number, not a placeholder.
   assert.ok(typeof rec.train_step_ms_per_image === 'number' && rec.train_step_ms_per_image > 0);
+  // The PyTorch reference ran in the same bench (python3-torch is installed by the set-up).
+  assert.ok(typeof rec.pytorch_forward_ms === 'number' && rec.pytorch_forward_ms > 0, r.stderr);
+  assert.equal(
+    rec.speedup_vs_pytorch,
+    Number(((rec.pytorch_forward_ms as number) / (rec.forward_ms as number)).toFixed(2)),
+  );
   const bad = runCli(['bench', '--batch', '0']);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /--batch: expected a whole number from 1 to 64, got "0"/);
@@ -117,7 +137,19 @@ test('bench CLI: --json prints exactly the documented keys with measured values'
 
 test('bench CLI with 2 sessions: one session on every core is timed against 2 single-threaded ones, with the ratio', () => {
   const r = runCli(
-    ['bench', '--size', '32', '--batch', '1', '--repeats', '2', '--workers', '2', '--no-baseline'],
+    [
+      'bench',
+      '--size',
+      '32',
+      '--batch',
+      '1',
+      '--repeats',
+      '2',
+      '--workers',
+      '2',
+      '--no-baseline',
+      '--no-pytorch',
+    ],
     { timeoutMs: 240_000 },
   );
   assert.equal(r.code, 0, r.stderr);
@@ -130,4 +162,21 @@ test('bench CLI with 2 sessions: one session on every core is timed against 2 si
   const [alt, one, ratio] = [Number(m[1]), Number(m[2]), Number(m[3])];
   assert.ok(alt > 0 && one > 0, row);
   assert.ok(Math.abs(ratio - one / alt) < 0.02 + 0.01 * ratio, `${row}: ratio ${one / alt}`);
+});
+
+test('bench --onnx: a bad or missing ONNX file is exit 2 naming it', () => {
+  const dir = require('fs').mkdtempSync(require('path').join(require('os').tmpdir(), 'bd-onnx-'));
+  const junk = require('path').join(dir, 'junk.onnx');
+  require('fs').writeFileSync(junk, 'not a protobuf at all');
+  for (const [file, re] of [
+    [junk, /junk\.onnx: (not an ONNX model|expected a graph)/],
+    [require('path').join(dir, 'missing.onnx'), /missing\.onnx: ONNX file does not exist/],
+  ] as const) {
+    const r = runCli(
+      ['bench', '--size', '32', '--repeats', '1', '--no-baseline', '--no-pytorch', '--onnx', file],
+      { timeoutMs: 240_000 },
+    );
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, re);
+  }
 });

@@ -22,6 +22,10 @@ export interface BenchmarkJson {
   train_step_ms_per_image: number | null;
   peak_rss_mb: number;
   gflops: number;
+  /** The same forward pass in PyTorch, this run (null: not installed or not asked for). */
+  pytorch_forward_ms: number | null;
+  /** `pytorch_forward_ms / forward_ms`: how many times faster than PyTorch (null without it). */
+  speedup_vs_pytorch: number | null;
 }
 
 const round = (v: number, digits = 1): number => Number(v.toFixed(digits));
@@ -45,6 +49,9 @@ export function benchmarkJson(r: BenchmarkResult): BenchmarkJson {
     train_step_ms_per_image: isSummary(r.trainStep) ? round(r.trainStep.median) : null,
     peak_rss_mb: round(r.peakRssMb, 0),
     gflops: round(r.gflops, 1),
+    pytorch_forward_ms: 'skipped' in r.pytorch ? null : round(r.pytorch.forwardMs),
+    speedup_vs_pytorch:
+      'skipped' in r.pytorch ? null : round(r.pytorch.forwardMs / r.forward.after.median, 2),
   };
 }
 
@@ -74,6 +81,55 @@ function table(rows: [string, string, string, string][]): string[] {
   text.splice(1, 0, widths.map((wd) => '-'.repeat(wd)).join('  '));
   return text;
 }
+
+/** Rows of the third-party comparison: PyTorch (same network, this run) and an external ONNX file. */
+function comparisonTable(r: BenchmarkResult): string[] {
+  const lines: string[] = [];
+  if ('skipped' in r.pytorch) {
+    lines.push(`PyTorch reference skipped: ${r.pytorch.skipped}`);
+  } else {
+    const p = r.pytorch;
+    const rows: [string, string, string, string][] = [
+      ['', `PyTorch ${p.torchVersion}, ${p.threads} threads`, 'default engine', 'faster by'],
+      [
+        'forward, batch 1',
+        `${p.forwardMs.toFixed(0)} ms`,
+        `${f0(r.forward.after)} ms`,
+        `${(p.forwardMs / r.forward.after.median).toFixed(2)}×`,
+      ],
+      [
+        'Grad-CAM add_12',
+        `${p.gradcamMs.toFixed(0)} ms`,
+        `${f0(r.gradcam.after)} ms`,
+        `${(p.gradcamMs / r.gradcam.after.median).toFixed(2)}×`,
+      ],
+      [
+        'Grad-CAM add_6',
+        `${p.gradcamAdd6Ms.toFixed(0)} ms`,
+        `${f0(r.gradcamAdd6.after)} ms`,
+        `${(p.gradcamAdd6Ms / r.gradcamAdd6.after.median).toFixed(2)}×`,
+      ],
+    ];
+    if (p.trainStepMsPerImage !== null) {
+      rows.push([
+        'training step, batch 4 (per image)',
+        `${p.trainStepMsPerImage.toFixed(0)} ms`,
+        '',
+        '',
+      ]);
+    }
+    lines.push(...table(rows));
+  }
+  if (r.onnxFile) {
+    const o = r.onnxFile.forward.median;
+    lines.push(
+      `ONNX Runtime on ${r.onnxFile.file}: forward ${o.toFixed(0)} ms; our export ${(r.forward.after.median / o).toFixed(2)}× that`,
+    );
+  }
+  return [...lines, ''];
+}
+
+const f0 = (s: TimeSummary): string => s.median.toFixed(0);
 
 /** A text table: TF.js ("before") and the default engine ("after"), medians with min–max, speed-ups. */
 export function formatBenchmark(r: BenchmarkResult): string {
@@ -113,6 +169,7 @@ export function formatBenchmark(r: BenchmarkResult): string {
   ]);
   const f = r.forward.after.median;
   return [
+    ...comparisonTable(r),
     `engine ${r.engineDetail}; TF.js backend ${r.backend} (${r.backendDetail}); input ${r.size[0]}×${r.size[1]}; medians (min–max) of repeated runs after warm-up`,
     ...table(rows),
     '',

@@ -4,3 +4,5 @@ export * from './runBenchmark';
 export * from './summarizeTimes';
 export * from './trainStepWorker';
 export * from './runTorchReference';
+export * from './runPytorchComparison';
+export * from './timeOnnxFile';

@@ -26,6 +26,8 @@ import { createWorkerPool } from '../parallel/createWorkerPool';
 import { createImageWorkerPool } from '../parallel/mapImagesInWorkers';
 import type { ImageItem, ImagePrediction } from '../parallel/predictImageFunction';
 import { countFlops } from './countFlops';
+import { runPytorchComparison, type PytorchComparison } from './runPytorchComparison';
+import { timeOnnxFile } from './timeOnnxFile';
 import { summarizeTimes, type TimeSummary } from './summarizeTimes';
 import type { TrainStepInit } from './trainStepWorker';
 
@@ -45,6 +47,12 @@ export interface BenchmarkOptions {
   baseline?: boolean;
   /** Engine of the "after" column; default as `createDensityEngine` chooses. */
   engine?: EngineKind | 'auto';
+  /** Time the same network in PyTorch too, when `python3-torch` is installed. Default true. */
+  pytorch?: boolean;
+  /** Also time a PyTorch training step (about a minute at 650×650). Default true. */
+  pytorchTrain?: boolean;
+  /** An ONNX file made elsewhere (e.g. the PyTorch export) to time on ONNX Runtime beside ours. */
+  onnxFile?: string;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
 }
@@ -94,6 +102,10 @@ export interface BenchmarkResult {
   peakRssMb: number;
   /** GFLOP/s of the batch-1 forward pass of the default engine. */
   gflops: number;
+  /** The same network in PyTorch, timed in this run, or why not. */
+  pytorch: PytorchComparison | { skipped: string };
+  /** ONNX Runtime on `onnxFile`, batch 1, or null when none was given. */
+  onnxFile: { file: string; forward: TimeSummary } | null;
 }
 
 type Run = () => Promise<unknown>;
@@ -231,6 +243,23 @@ async function tfjsThroughput(
   }
 }
 
+/** The PyTorch measurements, or why there are none (option off, non-square input, no torch). */
+function pytorchSide(
+  options: BenchmarkOptions,
+  h: number,
+  w: number,
+  repeats: number,
+  log: (line: string) => void,
+): PytorchComparison | { skipped: string } {
+  if (options.pytorch === false) return { skipped: 'not asked for (--no-pytorch)' };
+  if (h !== w) return { skipped: 'the PyTorch reference takes square inputs only' };
+  log('the same network in PyTorch (scripts/torch_reference.py)');
+  const threads = loadOnnxRuntime().threads;
+  const r = runPytorchComparison(h, Math.min(repeats, 5), threads, options.pytorchTrain ?? true);
+  if ('skipped' in r) log(`PyTorch skipped: ${r.skipped}`);
+  return r;
+}
+
 /**
  * Run the benchmark (TF.js backend initialised if needed).
  * @returns Medians and spreads; see {@link BenchmarkResult}.
@@ -284,6 +313,13 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
         : await tfjsThroughput(model, d1, [h, w], workers, repeats);
     log('training step, batch 4 (TF.js, in its own worker thread)');
     const trainStep = await timeTrainStep([h, w], warmup, repeats);
+    const onnxFile = options.onnxFile
+      ? {
+          file: options.onnxFile,
+          forward: (await timeOnnxFile(options.onnxFile, repeats, warmup)).forward,
+        }
+      : null;
+    const pytorch = pytorchSide(options, h, w, repeats, log);
     const flopsPerImage = countFlops(model).total;
     return {
       engine: after.kind,
@@ -302,6 +338,8 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
       trainStep,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
       gflops: flopsPerImage / (forward.after.median / 1000) / 1e9,
+      pytorch,
+      onnxFile,
     };
   } finally {
     tf.dispose([x1, xB]);

@@ -41,6 +41,9 @@ export function registerBenchCommand(program: Command): void {
       5,
     )
     .option('--no-baseline', 'skip the TF.js engine ("before") measurements')
+    .option('--no-pytorch', 'skip the PyTorch reference (timed when python3-torch is installed)')
+    .option('--no-pytorch-train', 'time the PyTorch forward and Grad-CAM but not its training step')
+    .option('--onnx <file>', 'also time ONNX Runtime on this ONNX file (e.g. the PyTorch export)')
     .option('--json', 'print one JSON record of the medians')
     .action(
       async (opts: {
@@ -49,6 +52,9 @@ export function registerBenchCommand(program: Command): void {
         workers?: number;
         repeats: number;
         baseline: boolean;
+        pytorch: boolean;
+        pytorchTrain: boolean;
+        onnx?: string;
         json?: boolean;
       }) => {
         await initBackend();
@@ -62,6 +68,9 @@ export function registerBenchCommand(program: Command): void {
           workers: opts.workers ?? defaultWorkerCount(),
           repeats: opts.repeats,
           baseline: opts.baseline,
+          pytorch: opts.pytorch,
+          pytorchTrain: opts.pytorchTrain,
+          onnxFile: opts.onnx,
           log: (l) => process.stderr.write(`bench: ${l}\n`),
         });
         if ('unavailable' in result.trainStep) {
