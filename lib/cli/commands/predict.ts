@@ -62,6 +62,11 @@ async function predictOnEngine(
     if (engine.kind === 'tfjs' && (workers ?? defaultWorkerCount()) > 1) {
       return await predictItemsInWorkers(items, model, { ...options, workers });
     }
+    if (engine.kind === 'onnx' && workers !== undefined && workers > 1) {
+      process.stderr.write(
+        `breast-density: note: --workers ${workers} applies to the TF.js engine; ONNX Runtime already uses every core in one session\n`,
+      );
+    }
     return await predictItems(items, engineForward(engine), options);
   } finally {
     await engine.dispose();
