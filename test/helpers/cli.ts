@@ -28,7 +28,7 @@ export function runCli(
 
 /**
  * Error lines of a CLI's stderr: lines starting `breast-density: ` other than the backend and
- * engine reports.
+ * engine reports and notes.
  */
 export function errorLines(stderr: string): string[] {
   return stderr
@@ -37,6 +37,7 @@ export function errorLines(stderr: string): string[] {
       (l) =>
         l.startsWith('breast-density: ') &&
         !l.startsWith('breast-density: TensorFlow.js') &&
-        !l.startsWith('breast-density: engine '),
+        !l.startsWith('breast-density: engine ') &&
+        !l.startsWith('breast-density: note: '),
     );
 }
