@@ -148,6 +148,11 @@ async function timeTrainStep(
   repeats: number,
 ): Promise<Measured> {
   const info = activeBackend();
+  try {
+    checkWasmSizeLimit('train', size, 4, info?.tfName ?? tf.getBackend());
+  } catch (err) {
+    return { unavailable: errorMessage(err) };
+  }
   const pool = await createWorkerPool<TrainStepInit, null, TimeSummary>(
     {
       modulePath: path.join(__dirname, 'trainStepWorker.ts'),
