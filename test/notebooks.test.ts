@@ -15,7 +15,7 @@ import { describe, test } from 'node:test';
 import * as jupyter from '../environment/jupyter';
 import { decodePng } from '../lib/io/png';
 import { PLOTLY_MIME } from '../lib/display/figureBundle';
-import { colorAt, resolveColorscale } from '../lib/display/colors';
+import { colorAt, resolveColorscale } from '../lib/figure/colors';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const clean = require('../scripts/clean-notebooks.js') as {

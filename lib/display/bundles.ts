@@ -3,18 +3,9 @@
  * and the display functions that send them (no-ops outside a tslab kernel).
  */
 import { InputError } from '../errors';
+import { escapeHtml } from '../figure/escapeHtml';
 import { isPng } from '../io/png';
 import { type MimeBundle, sendDisplay } from './kernel';
-
-/** Escape text for HTML element content and attribute values. */
-export function escapeHtml(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 /**
  * MIME bundle of a PNG image: `image/png` (base64) and a `text/plain` description.
