@@ -54,6 +54,24 @@ describe('MIME bundles', () => {
         '<MLO>       0.5   8',
       ].join('\n'),
     );
+    const scores = [0.87, 0.9, 0.858, 1, 0.0005];
+    for (const [options, want] of [
+      [{ digits: 3 }, ['0.87', '0.9', '0.858', '1', '0.0005']],
+      [{ decimals: 3 }, ['0.870', '0.900', '0.858', '1', '0.001']],
+      [{ digits: 2, decimals: 1 }, ['0.9', '0.9', '0.9', '1', '0.0']],
+    ] as const) {
+      const text = String(
+        tableBundle({ columns: ['s'], rows: scores.map((v) => [v]) }, options)['text/plain'],
+      );
+      assert.deepEqual(
+        text
+          .split('\n')
+          .slice(2)
+          .map((l) => l.trim()),
+        want,
+        JSON.stringify(options),
+      );
+    }
     assert.throws(
       () => tableBundle({ columns: ['a', 'b'], rows: [[1]] }),
       /row 0 has 1 cells, expected 2/,

@@ -192,6 +192,26 @@ describe('figure HTML', () => {
     assert.ok(html.includes(JSON.stringify(NO_PLOTLY_NOTE)));
   });
 
+  test('the picture under an HTML figure is a WebP copy of the PNG: smaller, same pixels to a few levels', () => {
+    const png = renderFigurePng(confusionFigure(true));
+    const html = figureDiv(confusionFigure(true), 'f2', png);
+    const m = /src="data:image\/webp;base64,([^"]+)"/.exec(html);
+    assert.ok(m, 'a WebP data URL');
+    const webp = Buffer.from(m[1], 'base64');
+    assert.ok(webp.length < png.length / 1.5, `${webp.length} B vs PNG ${png.length} B`);
+    const { Image, createCanvas } = require('@napi-rs/canvas') as typeof import('@napi-rs/canvas');
+    const img = new Image();
+    img.src = webp;
+    const ctx = createCanvas(img.width, img.height).getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const got = ctx.getImageData(0, 0, img.width, img.height).data;
+    const want = decodePng(png, 'figure');
+    assert.deepEqual([img.width, img.height], [want.width, want.height]);
+    let diff = 0;
+    for (let i = 0; i < got.length; i++) diff += Math.abs(got[i] - want.data[i]);
+    assert.ok(diff / got.length < 3, `mean difference ${(diff / got.length).toFixed(2)} levels`);
+  });
+
   test('figureHtml: standalone page with plotly.js and the figure', () => {
     const html = figureHtml(confusionFigure(true));
     assert.match(html, /^<!DOCTYPE html>/);

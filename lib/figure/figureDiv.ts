@@ -1,6 +1,7 @@
 import { escapeHtml } from './escapeHtml';
 import type { PlotlyFigure } from './figure';
 import { figureTitle } from './figureTitle';
+import { webpPreview } from './webpPreview';
 
 /** JSON safe inside a `<script>` element. */
 function scriptJson(value: unknown): string {
@@ -20,9 +21,10 @@ export const NO_PLOTLY_NOTE =
  * config, the width left out of the layout) at its `layout.height`. plotly.js must be in the page
  * as `window.Plotly` (loaded by the set-up cell's {@link plotlyScriptTags}, or inlined before the
  * div); the script waits up to 15 s for it. Until then, and for good when it never comes, the
- * div shows the PNG with a one-line note saying why it is static.
+ * div shows the picture (a WebP copy of the PNG, see {@link webpPreview}) with a one-line note
+ * saying why it is static.
  * @param figure Plotly figure (titles normalised, see {@link normalizeFigure}).
- * @param divId Element id, unique in the page. @param png PNG fallback (omitted: none).
+ * @param divId Element id, unique in the page. @param png PNG of the figure (omitted: no picture).
  */
 export function figureDiv(
   figure: PlotlyFigure,
@@ -37,8 +39,9 @@ export function figureDiv(
     layout,
     config: { displaylogo: false, responsive: true, ...(figure.config ?? {}) },
   };
-  const img = png
-    ? `<img alt="${escapeHtml(figureTitle(figure) || 'figure')}" style="max-width:100%;height:auto" src="data:image/png;base64,${Buffer.from(png).toString('base64')}"/>`
+  const preview = png ? webpPreview(png) : undefined;
+  const img = preview
+    ? `<img alt="${escapeHtml(figureTitle(figure) || 'figure')}" style="max-width:100%;height:auto" src="data:${preview.mime};base64,${Buffer.from(preview.bytes).toString('base64')}"/>`
     : '';
   // Draw now if plotly.js is loaded; else poll (the loader may be in an earlier output still
   // being parsed); the PNG stays, with the note, when plotly.js never arrives.
