@@ -220,3 +220,20 @@ describe('figure HTML', () => {
     assert.ok(html.includes('"texttemplate":"%{z}"'));
   });
 });
+
+test('figures stay apart from the kernel: lib/figure and lib/plots never import lib/display', () => {
+  const fs = require('fs') as typeof import('fs');
+  const path = require('path') as typeof import('path');
+  const lib = path.join(__dirname, '..', 'lib');
+  const offenders: string[] = [];
+  for (const dir of ['figure', 'plots']) {
+    const files = fs.readdirSync(path.join(lib, dir)).filter((f) => f.endsWith('.ts'));
+    assert.ok(files.length > 3, `lib/${dir} has files`);
+    for (const f of files) {
+      const src = fs.readFileSync(path.join(lib, dir, f), 'utf8');
+      for (const m of src.matchAll(/(?:from|require\()\s*'([^']+)'/g))
+        if (/(^|\/)display(\/|$)/.test(m[1])) offenders.push(`lib/${dir}/${f} imports ${m[1]}`);
+    }
+  }
+  assert.deepEqual(offenders, []);
+});

@@ -609,6 +609,35 @@ describe('exported HTML in headless Chromium', () => {
     assert.deepEqual([png.width, png.height], [1200, height]);
   });
 
+  const train = tutorialNotebooks.find((f) => path.basename(f) === 'Train.ipynb');
+  test(
+    'Train: figures wider than the window shrink to fit it (responsive plotly, 700 px window)',
+    { skip: train ? false : 'notebooks/Train.ipynb not present' },
+    () => {
+      const { result, nb, html } = run(train as string);
+      assert.ok(
+        result.ok && nb && fs.existsSync(html),
+        `Train must execute first: ${result.error}`,
+      );
+      const widths = mimeOutputs(nb, PLOTLY_MIME).map(
+        (o) => (o.data?.[PLOTLY_MIME] as { layout?: { width?: number } }).layout?.width ?? 700,
+      );
+      assert.ok(
+        widths.some((w) => w > 700),
+        `a figure wider than the window: ${widths.join(', ')}`,
+      );
+      const dom = chromium(['--window-size=700,3000', '--dump-dom', `file://${html}`]);
+      const drawn = [...dom.stdout.matchAll(/<svg class="main-svg"[^>]*\swidth="([\d.]+)"/g)].map(
+        (m) => Number(m[1]),
+      );
+      assert.ok(drawn.length >= widths.length, `plotly drew the figures (${drawn.length} SVGs)`);
+      assert.ok(
+        drawn.every((w) => w <= 700),
+        `every figure fits a 700 px window: ${[...new Set(drawn)].join(', ')} px`,
+      );
+    },
+  );
+
   const cam = tutorialNotebooks.find((f) => path.basename(f) === 'ClassActivationMaps.ipynb');
   test(
     'ClassActivationMaps: screenshot of the exported maps',
