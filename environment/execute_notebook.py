@@ -8,8 +8,10 @@ Used by `npm run tutorial`, `environment/setup.js` (kernel check) and the notebo
 
 The kernel starts in --cwd (default: the notebook's folder, as Jupyter does). Each code cell
 gets --timeout seconds. The executed copy (outputs included) is written even when a cell fails,
-so the failure can be inspected. On success the HTML export (nbconvert, lab template, no
-network needed) is written when --html is given.
+so the failure can be inspected. On success the HTML export (nbconvert, lab template) is written
+when --html is given. Its MathJax and RequireJS point at public CDN copies (PORTABLE_URLS), not
+at Debian's file:///usr/share/javascript/... defaults, which exist on no other machine; plotly.js
+is inside the notebook's outputs, so the figures need no network.
 
 The last line on stdout is one JSON object:
   {"ok": true, "cells": N, "seconds": S, "cellSeconds": [...]}
@@ -22,6 +24,25 @@ import json
 import os
 import sys
 import time
+
+
+# Where an exported page loads MathJax 2 (equations in markdown) and RequireJS (nbconvert's
+# upstream defaults; Debian patches them to local files). HTMLExporter traits.
+PORTABLE_URLS = {
+    "mathjax_url": "https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
+    "require_js_url": "https://cdnjs.cloudflare.com/ajax/libs/require.js/2.1.10/require.min.js",
+}
+
+
+def portable_html_exporter():
+    """An HTMLExporter whose MathJax/RequireJS URLs work on any machine with a network."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter()
+    for trait, url in PORTABLE_URLS.items():
+        if exporter.has_trait(trait):
+            setattr(exporter, trait, url)
+    return exporter
 
 
 def fail(message, code=2, **extra):
@@ -123,9 +144,7 @@ def main():
 
     write_out()
     if args.html:
-        from nbconvert import HTMLExporter
-
-        body, _ = HTMLExporter().from_notebook_node(nb)
+        body, _ = portable_html_exporter().from_notebook_node(nb)
         tmp = args.html + ".tmp-%d" % os.getpid()
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(body)

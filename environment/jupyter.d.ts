@@ -6,6 +6,8 @@ export declare const VERSIONS: {
   python: Record<string, string>;
   apt: string[];
   aptFrontend: string[];
+  aptTests: string[];
+  pipTests: string[];
   pip: string[];
   pipFrontend: string[];
 };

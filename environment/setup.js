@@ -10,7 +10,9 @@
  *  3. registers the `tslab` kernel in the user's Jupyter data dir (seen by Jupyter Lab/Notebook
  *     and VS Code; survives reboots and `npm ci`) pointing at THIS checkout's tslab and this Node,
  *     plus a project-local copy in out/jupyter/ that the tutorial and tests use;
- *  4. verifies the kernel starts: executes a one-cell notebook through the user-level kernelspec.
+ *  4. makes /usr/bin/python3 import h5py and numpy (the Keras-import tests write their HDF5
+ *     fixture with them), installed the same way, so that `npm test` runs every test;
+ *  5. verifies the kernel starts: executes a one-cell notebook through the user-level kernelspec.
  *
  * Options: --frontend (also install Jupyter Notebook/Lab for interactive use), --no-install,
  * --no-verify, --quiet. Exit 0 ready, 1 not ready (the message says what to do).
@@ -44,9 +46,12 @@ function run(cmd, args, quiet) {
   return r.status === 0;
 }
 
-/** Install Jupyter with apt (root or password-less sudo) or pip --user. Returns a failure message or null. */
-function installJupyter({ frontend, quiet }) {
-  const apt = [...j.VERSIONS.apt, ...(frontend ? j.VERSIONS.aptFrontend : [])];
+/**
+ * Install Debian packages with apt (root or password-less sudo), else Python packages with
+ * `pip install --user` into the first of `pythons` that has pip. Returns a failure message or null.
+ * @param {{apt: string[], pip: string[], pythons: string[], what: string, quiet: boolean}} o
+ */
+function installPackages({ apt, pip, pythons, what, quiet }) {
   if (have('apt-get')) {
     const sudo = isRoot()
       ? []
@@ -64,8 +69,7 @@ function installJupyter({ frontend, quiet }) {
       return `apt-get install ${apt.join(' ')} failed (see above)`;
     }
   }
-  const pip = [...j.VERSIONS.pip, ...(frontend ? j.VERSIONS.pipFrontend : [])];
-  for (const python of ['python3', '/usr/bin/python3']) {
+  for (const python of pythons) {
     if (spawnSync(python, ['-m', 'pip', '--version'], { stdio: 'ignore' }).status !== 0) continue;
     const r = spawnSync(python, ['-m', 'pip', 'install', '--user', ...pip], { encoding: 'utf8' });
     if (r.status === 0) return null;
@@ -80,10 +84,50 @@ function installJupyter({ frontend, quiet }) {
     return `${python} -m pip install --user ${pip.join(' ')} failed: ${out.trim().split('\n').slice(-2).join(' ')}`;
   }
   return (
-    'Jupyter is missing and cannot be installed automatically: not root (no password-less sudo) and no pip. ' +
+    `${what} is missing and cannot be installed automatically: not root (no password-less sudo) and no pip. ` +
     `Install it as root with: apt-get install ${apt.join(' ')} (Debian/Ubuntu), or with pip: ` +
-    `pip install --user ${pip.join(' ')}; point DENSITY_PYTHON at that Python if it is not python3.`
+    `pip install --user ${pip.join(' ')}${what === 'Jupyter' ? '; point DENSITY_PYTHON at that Python if it is not python3' : ''}.`
   );
+}
+
+/** Install Jupyter with apt (root or password-less sudo) or pip --user. Returns a failure message or null. */
+function installJupyter({ frontend, quiet }) {
+  return installPackages({
+    apt: [...j.VERSIONS.apt, ...(frontend ? j.VERSIONS.aptFrontend : [])],
+    pip: [...j.VERSIONS.pip, ...(frontend ? j.VERSIONS.pipFrontend : [])],
+    pythons: ['python3', '/usr/bin/python3'],
+    what: 'Jupyter',
+    quiet,
+  });
+}
+
+/** The Python the Keras-import tests run (test/keras.test.ts writes its HDF5 fixture with it). */
+const TEST_PYTHON = '/usr/bin/python3';
+
+/**
+ * Make `npm test` run every test: /usr/bin/python3 must import h5py and numpy, or the 20
+ * Keras-import tests cannot write their fixture. Installed like Jupyter when missing. Returns a
+ * warning (tests would fail) or null; never stops the set-up (the notebooks do not need it).
+ */
+function ensureTestPython({ install, quiet }) {
+  const ok = () =>
+    spawnSync(TEST_PYTHON, ['-c', 'import h5py, numpy'], { stdio: 'ignore' }).status === 0;
+  if (ok()) return null;
+  const hint = `apt-get install ${j.VERSIONS.aptTests.join(' ')}`;
+  if (install === false) return `${TEST_PYTHON} cannot import h5py and numpy (${hint})`;
+  log(
+    quiet,
+    `setup: installing h5py and numpy for ${TEST_PYTHON} (the Keras-import tests need them)`,
+  );
+  const failure = installPackages({
+    apt: j.VERSIONS.aptTests,
+    pip: j.VERSIONS.pipTests,
+    pythons: [TEST_PYTHON],
+    what: 'h5py',
+    quiet,
+  });
+  if (failure) return failure;
+  return ok() ? null : `h5py was installed but ${TEST_PYTHON} cannot import it (${hint})`;
 }
 
 /** Execute a one-cell notebook through the user-level kernelspec; returns a failure message or null. */
@@ -181,6 +225,8 @@ function ensureEnvironment(o = {}) {
   }
   const python = found.python;
   const v = found.versions;
+  const testWarning = ensureTestPython({ install: o.install, quiet });
+  if (testWarning) log(false, `setup: WARNING npm test needs it: ${testWarning}`);
   for (const [mod, spec] of Object.entries(j.VERSIONS.python))
     if (!v[mod] || !j.satisfies(v[mod], spec))
       return {

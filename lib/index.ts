@@ -16,6 +16,7 @@ export * from './io/resizeAreaToHeight';
 export * from './preprocess';
 export * from './progress';
 export * from './metrics';
+export * from './figure';
 export * from './display';
 export * from './predict';
 export * from './cam';

@@ -150,3 +150,37 @@ test('camMontage: rows scaled to one height, area-averaged, laid out with gaps',
   assert.deepEqual(px(5, 1), [255, 255, 255]);
   assert.equal(resizeRasterToHeight(b, 1).data[0], 128);
 });
+
+test('camMontage labels: a caption strip under each picture, pictures unchanged', () => {
+  const gray = (v: number): Raster => ({
+    width: 60,
+    height: 40,
+    channels: 1,
+    bitDepth: 8,
+    data: new Uint8Array(60 * 40).fill(v),
+  });
+  const plain = camMontage([[gray(0), gray(128)]], { height: 40, gap: 4 });
+  const labelled = camMontage([[gray(0), gray(128)]], {
+    height: 40,
+    gap: 4,
+    labels: [['1. input', '2. a caption far too long to fit under a 60-pixel picture']],
+  });
+  assert.equal(labelled.width, plain.width);
+  assert.equal(labelled.height, plain.height + 20, 'one 20-px strip per row');
+  const W = labelled.width;
+  const dark = (x0: number, x1: number): number => {
+    let n = 0;
+    for (let y = 44; y < 64; y++)
+      for (let x = x0; x < x1; x++) if (labelled.data[(y * W + x) * 3] < 160) n++;
+    return n;
+  };
+  assert.ok(dark(4, 64) > 20, 'first caption written under the first picture');
+  assert.ok(dark(68, 128) > 20, 'second caption, shrunk and cut, under the second');
+  assert.equal(dark(0, 2) + dark(W - 2, W), 0, 'captions stay inside their columns');
+  for (let y = 4; y < 44; y++)
+    for (const [x, v] of [
+      [10, 0],
+      [100, 128],
+    ])
+      assert.equal(labelled.data[(y * W + x) * 3], v, `picture pixel (${x}, ${y})`);
+});

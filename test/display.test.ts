@@ -1,10 +1,9 @@
-/** lib/display: PNG figure renderer, MIME bundles, kernel messages (with a stand-in kernel writer). */
+/** lib/display: MIME bundles, figure modes, kernel messages (with a stand-in kernel writer). */
 import { strict as assert } from 'node:assert';
 import { afterEach, describe, test } from 'node:test';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { decodePng } from '../lib/io/png';
-import { InputError } from '../lib/errors';
+import { InputError, UsageError } from '../lib/errors';
 import {
   PLOTLY_MIME,
   displayFigure,
@@ -12,143 +11,18 @@ import {
   displayPng,
   displayTable,
   environmentInfo,
+  FIGURE_MODE_ENV,
   figureBundle,
-  figureHtml,
+  figureMode,
+  initFigures,
   inKernel,
   notebookProgress,
-  readPlotlyJs,
-  renderFigurePng,
+  setFigureMode,
   tableBundle,
   type DisplayContent,
-  type PlotlyFigure,
 } from '../lib/display';
-import { colorAt, parseColor, resolveColorscale } from '../lib/display/colors';
-
-/** RGBA of pixel (x, y) of a decoded 8-bit RGBA PNG. */
-function pixel(png: Buffer, x: number, y: number): number[] {
-  const r = decodePng(png, 'figure');
-  assert.equal(r.channels, 4);
-  const i = (Math.round(y) * r.width + Math.round(x)) * 4;
-  return Array.from(r.data.slice(i, i + 4));
-}
-
-const CM = [
-  [50, 3, 1, 0],
-  [4, 40, 6, 1],
-  [0, 7, 35, 5],
-  [0, 1, 4, 30],
-];
-function confusionFigure(reversed: boolean): PlotlyFigure {
-  return {
-    data: [
-      {
-        type: 'heatmap',
-        z: CM,
-        x: ['A', 'B', 'C', 'D'],
-        y: ['A', 'B', 'C', 'D'],
-        colorscale: 'Blues',
-        reversescale: true,
-        texttemplate: '%{z}',
-      },
-    ],
-    layout: {
-      title: 'Confusion matrix',
-      width: 480,
-      height: 420,
-      xaxis: { title: 'predicted' },
-      yaxis: { title: 'true', autorange: reversed ? 'reversed' : true },
-    },
-  };
-}
-
-// Plot area with plotly's default margins (l 80, r 80, t 100, b 80).
-const L = 80;
-const T = 100;
-const cellCentre = (col: number, row: number, rows = 4, w = 480, h = 420): [number, number] => [
-  L + ((col + 0.5) / 4) * (w - 80 - L),
-  T + ((row + 0.5) / rows) * (h - 80 - T),
-];
-
-describe('renderFigurePng', () => {
-  const blues = resolveColorscale('Blues', true);
-  for (const reversed of [true, false]) {
-    test(`heatmap cells take the colorscale colour (y ${reversed ? 'reversed' : 'upwards'})`, () => {
-      const png = renderFigurePng(confusionFigure(reversed));
-      const r = decodePng(png, 'cm');
-      assert.deepEqual([r.width, r.height, r.bitDepth], [480, 420, 8]);
-      // Row 0 (true class A) is at the top when reversed, at the bottom otherwise.
-      const topRow = reversed ? 0 : 3;
-      const [x, y] = cellCentre(0, 0);
-      // Sample off-centre (the centre holds the cell text).
-      const cellW = (480 - 160) / 4;
-      const got = pixel(png, x - cellW * 0.35, y);
-      const z = CM[topRow][0];
-      const want = colorAt(blues, z / 50);
-      assert.deepEqual(got.slice(0, 3), want.slice(0, 3), `cell (row ${topRow}, col 0) = ${z}`);
-    });
-  }
-
-  test('cell text is drawn in a contrasting colour (white on the darkest cell)', () => {
-    const png = renderFigurePng(confusionFigure(true));
-    const [x, y] = cellCentre(0, 0);
-    let white = 0;
-    for (let dx = -8; dx <= 8; dx++)
-      for (let dy = -6; dy <= 6; dy++) if (pixel(png, x + dx, y + dy)[0] > 200) white++;
-    assert.ok(
-      white >= 10,
-      `expected the white digits "50" in the darkest cell, found ${white} white pixels`,
-    );
-  });
-
-  test('bars and lines use plotly colorway colours; background stays white', () => {
-    const fig: PlotlyFigure = {
-      data: [
-        { type: 'bar', x: ['A', 'B', 'C', 'D'], y: [4, 8, 2, 6], name: 'count' },
-        {
-          type: 'scatter',
-          x: ['A', 'B', 'C', 'D'],
-          y: [5, 5, 5, 5],
-          mode: 'lines',
-          name: 'mean',
-          line: { color: '#d62728', width: 3 },
-        },
-      ],
-      layout: {
-        width: 400,
-        height: 300,
-        showlegend: false,
-        margin: { l: 40, r: 20, t: 20, b: 40 },
-      },
-    };
-    const png = renderFigurePng(fig);
-    // y range: 0 .. 8·1.05; bar B (index 1) spans 0..8. Its middle, well below the line at 5:
-    const plotW = 400 - 40 - 20;
-    const plotH = 300 - 20 - 40;
-    const xB = 40 + ((1 + 0.5) / 4) * plotW;
-    const yOf = (v: number): number => 300 - 40 - (v / 8.4) * plotH;
-    assert.deepEqual(pixel(png, xB, yOf(2)).slice(0, 3), parseColor('#1f77b4').slice(0, 3));
-    assert.deepEqual(
-      pixel(png, 40 + (2.5 / 4) * plotW + 30, yOf(5)).slice(0, 3),
-      parseColor('#d62728').slice(0, 3),
-    );
-    assert.deepEqual(pixel(png, 5, 5), [255, 255, 255, 255]);
-  });
-
-  test('unsupported trace types and malformed heatmaps are rejected with the trace named', () => {
-    assert.throws(
-      () => renderFigurePng({ data: [{ type: 'pie' } as unknown as PlotlyFigure['data'][0]] }),
-      (e: unknown) => e instanceof InputError && /trace 0 has type "pie"/.test(e.message),
-    );
-    assert.throws(
-      () => renderFigurePng({ data: [{ type: 'heatmap', z: [1, 2] as unknown as number[][] }] }),
-      /heatmap trace 0 needs z/,
-    );
-    assert.throws(
-      () => renderFigurePng({ data: [{ type: 'heatmap', z: [[1]], colorscale: 'Nope' }] }),
-      /colorscale name/,
-    );
-  });
-});
+import { readPlotlyJs, renderFigurePng } from '../lib/figure';
+import { confusionFigure } from './helpers/figures';
 
 describe('MIME bundles', () => {
   test('tableBundle: HTML table with escaped cells and aligned plain text', () => {
@@ -180,6 +54,24 @@ describe('MIME bundles', () => {
         '<MLO>       0.5   8',
       ].join('\n'),
     );
+    const scores = [0.87, 0.9, 0.858, 1, 0.0005];
+    for (const [options, want] of [
+      [{ digits: 3 }, ['0.87', '0.9', '0.858', '1', '0.0005']],
+      [{ decimals: 3 }, ['0.870', '0.900', '0.858', '1', '0.001']],
+      [{ digits: 2, decimals: 1 }, ['0.9', '0.9', '0.9', '1', '0.0']],
+    ] as const) {
+      const text = String(
+        tableBundle({ columns: ['s'], rows: scores.map((v) => [v]) }, options)['text/plain'],
+      );
+      assert.deepEqual(
+        text
+          .split('\n')
+          .slice(2)
+          .map((l) => l.trim()),
+        want,
+        JSON.stringify(options),
+      );
+    }
     assert.throws(
       () => tableBundle({ columns: ['a', 'b'], rows: [[1]] }),
       /row 0 has 1 cells, expected 2/,
@@ -208,20 +100,15 @@ describe('MIME bundles', () => {
     assert.match(html, /g\.define=undefined/);
     assert.match(
       html,
-      /<div id="cm1" class="breast-density-figure" style="width:480px;height:420px"><img /,
+      /<div id="cm1" class="breast-density-figure" style="width:100%;max-width:480px"><img /,
     );
     assert.equal((html.match(/<script/g) ?? []).length, (html.match(/<\/script>/g) ?? []).length);
     const small = String(figureBundle(fig, { includePlotlyJs: false, png })['text/html']);
     assert.ok(small.length < 100_000 && !small.includes('g.define=undefined'));
+    const pngOnly = figureBundle(fig, { pngOnly: true, png });
+    assert.deepEqual(Object.keys(pngOnly).sort(), ['image/png', 'text/plain']);
+    assert.equal(pngOnly['image/png'], b['image/png']);
     assert.equal(b['text/plain'], '<plotly figure: Confusion matrix; 1 trace(s)>');
-  });
-
-  test('figureHtml: standalone page with plotly.js and the figure', () => {
-    const html = figureHtml(confusionFigure(true));
-    assert.match(html, /^<!DOCTYPE html>/);
-    assert.match(html, /<title>Confusion matrix<\/title>/);
-    assert.ok(html.length > readPlotlyJs().length);
-    assert.ok(html.includes('"texttemplate":"%{z}"'));
   });
 });
 
@@ -259,7 +146,7 @@ describe('kernel messages', () => {
     assert.throws(() => displayTable({ columns: ['a'], rows: [[1, 2]] }), /row 0 has 2 cells/);
   });
 
-  test('in a kernel (detected at call time): one message per figure, plotly.js only in the first', () => {
+  test('in a kernel without initFigures: one message per figure, plotly.js only in the first', () => {
     installFakeKernel();
     assert.equal(inKernel(), true);
     displayFigure(confusionFigure(true));
@@ -274,6 +161,60 @@ describe('kernel messages', () => {
     assert.ok(String(second['text/html']).length < 200_000);
     assert.equal(sent[0].update, false);
     assert.throws(() => displayPng(Buffer.from('not a png')), InputError);
+  });
+
+  test('initFigures loads plotly.js every time the set-up cell runs; figures then never carry it', () => {
+    installFakeKernel();
+    initFigures();
+    displayFigure(confusionFigure(true));
+    initFigures();
+    displayFigure(confusionFigure(true), { plotlyJs: 'auto' });
+    assert.equal(sent.length, 4);
+    const [loader, fig, loader2, fig2] = sent.map((s) => s.content.data);
+    assert.deepEqual(loader, loader2);
+    assert.ok(String(loader['text/html']).includes(readPlotlyJs().slice(0, 2000)));
+    assert.match(String(loader['text/plain']), /^plotly\.js \d+\.\d+\.\d+ loaded/);
+    for (const f of [fig, fig2]) {
+      assert.ok(String(f['text/html']).length < 200_000, 'the figure relies on the loader');
+      assert.ok(String(f['text/html']).includes('window.Plotly.newPlot'));
+    }
+    displayFigure(confusionFigure(true), { plotlyJs: 'always' });
+    assert.ok(String(sent[4].content.data['text/html']).length > 1_000_000);
+  });
+
+  test('PNG-only mode (setFigureMode or $BREAST_DENSITY_FIGURES): the PNG and text, no library', () => {
+    installFakeKernel();
+    const saved = process.env[FIGURE_MODE_ENV];
+    try {
+      for (const set of [
+        () => setFigureMode('png'),
+        () => (process.env[FIGURE_MODE_ENV] = 'PNG'),
+      ]) {
+        sent.length = 0;
+        set();
+        assert.equal(figureMode(), 'png');
+        initFigures();
+        displayFigure(confusionFigure(true), { plotlyJs: 'always' });
+        assert.deepEqual(Object.keys(sent[0].content.data), ['text/plain']);
+        assert.match(String(sent[0].content.data['text/plain']), /PNG only/);
+        assert.deepEqual(Object.keys(sent[1].content.data).sort(), ['image/png', 'text/plain']);
+        assert.deepEqual(
+          Buffer.from(String(sent[1].content.data['image/png']), 'base64'),
+          renderFigurePng(confusionFigure(true)),
+        );
+      }
+      initFigures({ mode: 'interactive' });
+      assert.equal(figureMode(), 'interactive');
+      process.env[FIGURE_MODE_ENV] = 'svg';
+      assert.throws(
+        () => figureMode(),
+        /BREAST_DENSITY_FIGURES: expected "png" or "interactive", got "svg"/,
+      );
+      assert.throws(() => setFigureMode('svg' as 'png'), UsageError);
+    } finally {
+      if (saved === undefined) delete process.env[FIGURE_MODE_ENV];
+      else process.env[FIGURE_MODE_ENV] = saved;
+    }
   });
 
   test('notebookProgress updates one display in place', () => {

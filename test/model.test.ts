@@ -156,3 +156,54 @@ test(
     assert.match(text, /Total params: 2,262,660/);
   },
 );
+
+test('the Keras-style summary never cuts a cell: columns widen to the longest one', () => {
+  const cases: { name: string; cls: string; shape: (number | null)[]; inbound: string[] }[] = [
+    { name: 'input_1', cls: 'InputLayer', shape: [null, 64, 64, 3], inbound: [] },
+    // Longer than Keras's 32 / 21 columns (a 650×650 model's names and shapes get there).
+    {
+      name: 'batch_normalization_41_long',
+      cls: 'BatchNormalization',
+      shape: [null, 1024, 1024, 2048],
+      inbound: ['conv2d_41'],
+    },
+    {
+      name: 'add_12',
+      cls: 'Add',
+      shape: [null, 2, 2, 256],
+      inbound: ['leaky_re_lu_40_with_a_long_name', 'leaky_re_lu_37'],
+    },
+  ];
+  const summary = {
+    total_params: 3,
+    trainable_params: 3,
+    non_trainable_params: 0,
+    layers: cases.map((c) => ({
+      name: c.name,
+      class: c.cls,
+      output_shape: c.shape,
+      params: 1,
+      inbound: c.inbound,
+    })),
+  };
+  const text = formatModelSummary(summary);
+  for (const c of cases) {
+    assert.ok(text.includes(`${c.name} (${c.cls}) `), `${c.name}: name and type whole`);
+    assert.ok(
+      text.includes(`(${c.shape.map((d) => d ?? 'None').join(', ')}) `),
+      `${c.name}: shape whole`,
+    );
+    for (const n of c.inbound) assert.ok(text.includes(`${n}[0][0]`), `${c.name}: inbound ${n}`);
+  }
+  const lines = text.split('\n');
+  const rule = lines[0].length;
+  assert.ok(
+    lines.every((l) => l.length <= rule),
+    'no line longer than the rules',
+  );
+  const header = lines[1];
+  assert.equal(
+    header.indexOf('Output Shape'),
+    'batch_normalization_41_long (BatchNormalization) '.length,
+  );
+});

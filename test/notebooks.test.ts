@@ -15,7 +15,7 @@ import { describe, test } from 'node:test';
 import * as jupyter from '../environment/jupyter';
 import { decodePng } from '../lib/io/png';
 import { PLOTLY_MIME } from '../lib/display/figureBundle';
-import { colorAt, resolveColorscale } from '../lib/display/colors';
+import { colorAt, resolveColorscale } from '../lib/figure/colors';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const clean = require('../scripts/clean-notebooks.js') as {
@@ -121,6 +121,18 @@ describe('environment', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     assert.equal(pkg.dependencies.tslab, jupyter.VERSIONS.npm.tslab);
     assert.equal(pkg.dependencies['@tensorflow/tfjs'], jupyter.VERSIONS.npm['@tensorflow/tfjs']);
+  });
+
+  test("the README's set-up makes every test runnable: /usr/bin/python3 imports h5py and numpy", () => {
+    // test/keras.test.ts writes its HDF5 fixture with them; environment/setup.js (npm run setup,
+    // npm run tutorial) installs environment/versions.json's aptTests when they are missing.
+    assert.deepEqual(jupyter.VERSIONS.aptTests, ['python3-h5py', 'python3-numpy']);
+    const r = spawnSync('/usr/bin/python3', ['-c', 'import h5py, numpy'], { encoding: 'utf8' });
+    assert.equal(
+      r.status,
+      0,
+      `run npm run setup (or apt-get install python3-h5py python3-numpy): ${r.stderr}`,
+    );
   });
 
   test('the kernel launcher patches apply to the installed tslab', () => {
@@ -395,6 +407,69 @@ describe('notebooks run through the tslab kernel', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Light notebooks whose figures stay interactive: plotly.js travels once, in the set-up cell.
+
+/** Outputs whose HTML carries the plotly.js bundle (its header comment). */
+const PLOTLY_HEADER = /\* plotly\.js v\d+\.\d+\.\d+/;
+const htmlOf = (o: Output): string => joinText(o.data?.['text/html'] as string[] | undefined);
+
+/**
+ * The checks on one executed notebook: under 6 MB; plotly.js exactly once, in the first code
+ * cell's output (the set-up cell's initFigures, sent every time that cell runs); no figure
+ * output carries it, so re-running any figure cell (which sends the same kind of output) can
+ * never drop it, and every figure finds `window.Plotly` after reopening.
+ */
+function assertLightWithInteractiveFigures(nb: Notebook, file: string, rel: string): void {
+  const mb = fs.statSync(file).size / 1e6;
+  assert.ok(mb < 6, `${rel}: executed notebook is ${mb.toFixed(2)} MB (limit 6 MB)`);
+  const cells = codeCells(nb);
+  const carriers = cells.flatMap((c, i) =>
+    (c.outputs ?? []).filter((o) => PLOTLY_HEADER.test(htmlOf(o))).map(() => i),
+  );
+  const figures = mimeOutputs(nb, PLOTLY_MIME);
+  if (figures.length === 0) return;
+  assert.deepEqual(carriers, [0], `${rel}: plotly.js only in the set-up cell's output`);
+  for (const f of figures) {
+    const html = htmlOf(f);
+    assert.ok(html.length < 500_000, `${rel}: a figure output carries ${html.length} B of HTML`);
+    assert.match(
+      html,
+      /window\.Plotly\.newPlot/,
+      `${rel}: the figure draws with the page's plotly.js`,
+    );
+  }
+}
+
+describe('executed notebooks are light and keep interactive figures', () => {
+  for (const file of [...tutorialNotebooks, SMOKE]) {
+    const name = path.basename(file, '.ipynb');
+    test(`${name}: under 6 MB, plotly.js only in the set-up cell, figures without it`, () => {
+      const nb = assertRanCleanly(file);
+      assertLightWithInteractiveFigures(nb, path.join(OUT, `${name}.ipynb`), `${name}.ipynb`);
+    });
+  }
+
+  test('PNG-only mode (BREAST_DENSITY_FIGURES=png): figures as PNG, no plotly.js, a small notebook', () => {
+    assert.ok(python.python, 'no Python with Jupyter: run npm run setup');
+    fs.mkdirSync(OUT, { recursive: true });
+    const out = path.join(OUT, 'Smoke-png.ipynb');
+    const result = jupyter.executeNotebook(SMOKE, {
+      out,
+      python: python.python,
+      timeout: 300,
+      env: { BREAST_DENSITY_TUTORIAL: '1', BREAST_DENSITY_FIGURES: 'png' },
+    });
+    assert.ok(result.ok, `${result.error}\n${result.stderr}`);
+    const nb = JSON.parse(fs.readFileSync(out, 'utf8')) as Notebook;
+    assert.equal(mimeOutputs(nb, PLOTLY_MIME).length, 0);
+    assert.ok(!allOutputs(nb).some((o) => PLOTLY_HEADER.test(htmlOf(o))), 'no plotly.js');
+    const fig = codeCells(nb)[2].outputs?.find((o) => o.data?.['image/png']);
+    assert.deepEqual(Object.keys(fig?.data ?? {}).sort(), ['image/png', 'text/plain']);
+    assert.ok(fs.statSync(out).size < 300_000, `${fs.statSync(out).size} B`);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 // The exported HTML in a real browser.
 
 function findChromium(): string | undefined {
@@ -485,6 +560,13 @@ describe('exported HTML in headless Chromium', () => {
       ).data.filter((t) => t.type === 'heatmap'),
     );
     assert.ok(heatmaps.length >= 1, 'the notebook shows at least one heatmap');
+    const page = fs.readFileSync(html, 'utf8');
+    assert.doesNotMatch(
+      page,
+      /file:\/\/\/usr\/share\/javascript/,
+      'portable MathJax/RequireJS URLs',
+    );
+    assert.match(page, /<script[^>]+src="https:[^"]*MathJax\.js/);
     const dom = chromium(['--dump-dom', `file://${html}`]);
     assert.equal(dom.status, 0, dom.stderr.split('\n').slice(-3).join('\n'));
     assert.ok(
@@ -535,6 +617,35 @@ describe('exported HTML in headless Chromium', () => {
     const png = decodePng(fs.readFileSync(shot), shot);
     assert.deepEqual([png.width, png.height], [1200, height]);
   });
+
+  const train = tutorialNotebooks.find((f) => path.basename(f) === 'Train.ipynb');
+  test(
+    'Train: figures wider than the window shrink to fit it (responsive plotly, 700 px window)',
+    { skip: train ? false : 'notebooks/Train.ipynb not present' },
+    () => {
+      const { result, nb, html } = run(train as string);
+      assert.ok(
+        result.ok && nb && fs.existsSync(html),
+        `Train must execute first: ${result.error}`,
+      );
+      const widths = mimeOutputs(nb, PLOTLY_MIME).map(
+        (o) => (o.data?.[PLOTLY_MIME] as { layout?: { width?: number } }).layout?.width ?? 700,
+      );
+      assert.ok(
+        widths.some((w) => w > 700),
+        `a figure wider than the window: ${widths.join(', ')}`,
+      );
+      const dom = chromium(['--window-size=700,3000', '--dump-dom', `file://${html}`]);
+      const drawn = [...dom.stdout.matchAll(/<svg class="main-svg"[^>]*\swidth="([\d.]+)"/g)].map(
+        (m) => Number(m[1]),
+      );
+      assert.ok(drawn.length >= widths.length, `plotly drew the figures (${drawn.length} SVGs)`);
+      assert.ok(
+        drawn.every((w) => w <= 700),
+        `every figure fits a 700 px window: ${[...new Set(drawn)].join(', ')} px`,
+      );
+    },
+  );
 
   const cam = tutorialNotebooks.find((f) => path.basename(f) === 'ClassActivationMaps.ipynb');
   test(

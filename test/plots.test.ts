@@ -8,7 +8,7 @@ import {
   trainingCurvesFigure,
 } from '../lib/plots';
 import { classificationScores, rocOneVsRest } from '../lib/metrics';
-import type { BarTrace, HeatmapTrace, ScatterTrace } from '../lib/display/figure';
+import type { BarTrace, HeatmapTrace, ScatterTrace } from '../lib/figure/figure';
 
 const cm = [
   [3, 1, 0, 0],
@@ -108,6 +108,9 @@ test('training curves figure: loss left, accuracy right, epochs from 1, Keras 2.
   );
   assert.deepEqual(t[0].x, [1, 2, 3]);
   assert.deepEqual(t[1].y, [1.3, 1.1, null]);
+  const all = trainingCurvesFigure({ loss: [1], val_loss: [1], acc: [0.5], val_acc: [0.5] });
+  const colors = (all.data as ScatterTrace[]).map((s) => s.line?.color);
+  assert.equal(new Set(colors).size, 4, `one legend color per series: ${colors.join(' ')}`);
   assert.deepEqual((f.layout!.xaxis2 as { domain: number[] }).domain, [0.56, 1]);
   assert.throws(() => trainingCurvesFigure({}), /at least one of loss/);
 });

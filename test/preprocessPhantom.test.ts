@@ -195,3 +195,31 @@ test('a muscle barely brighter than the breast is reported as unsure, not guesse
   }
   assert.ok(unsure >= n - 2, `only ${unsure} of ${n} faint muscles reported as unsure`);
 });
+
+test('preprocessSteps: the muscle-mask panel lines up with the crop panel (mirrored or not)', () => {
+  for (const [projection, mirrored] of [
+    ['MLO_R', false],
+    ['MLO_R', true],
+    ['MLO_L', false],
+    ['MLO_L', true],
+  ] as const) {
+    const phantom = generatePhantom({ seed: 21, projection, denseFraction: 0.3, ...SIZE });
+    const raw = createRawPhantom(phantom, { mirrored });
+    const steps = preprocessSteps(raw.dicom, `raw_${projection}.dcm`);
+    const crop = decodePng(steps[2].png);
+    const muscle = decodePng(steps[3].png);
+    assert.deepEqual([muscle.width, muscle.height], [crop.width, crop.height]);
+    let inBreast = 0;
+    let total = 0;
+    for (let i = 0; i < muscle.data.length; i++)
+      if (muscle.data[i] > 127) {
+        total++;
+        if (crop.data[i] > 0) inBreast++;
+      }
+    assert.ok(total > 50, `${projection} mirrored ${mirrored}: muscle found (${total} px)`);
+    assert.ok(
+      inBreast / total > 0.95,
+      `${projection} mirrored ${mirrored}: ${inBreast}/${total} muscle pixels on the crop's breast`,
+    );
+  }
+});

@@ -3,18 +3,9 @@
  * and the display functions that send them (no-ops outside a tslab kernel).
  */
 import { InputError } from '../errors';
+import { escapeHtml } from '../figure/escapeHtml';
 import { isPng } from '../io/png';
 import { type MimeBundle, sendDisplay } from './kernel';
-
-/** Escape text for HTML element content and attribute values. */
-export function escapeHtml(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 /**
  * MIME bundle of a PNG image: `image/png` (base64) and a `text/plain` description.
@@ -64,23 +55,34 @@ export type TableInput =
 export interface TableOptions {
   /** Caption above the table. */
   caption?: string;
-  /** Significant digits of non-integer numbers (default 4). */
+  /** Significant digits of non-integer numbers (default 4; trailing zeros dropped). */
   digits?: number;
+  /**
+   * Fixed decimals of every non-integer number instead (e.g. 3: `0.870`, `0.900`, `0.858`), so a
+   * column of scores reads with the same digit count. Wins over `digits`.
+   */
+  decimals?: number;
 }
 
-function formatCell(v: TableValue, digits: number): string {
+/** How numbers are written: significant digits, or fixed decimals when set. */
+type NumberFormat = number | { decimals: number };
+
+function formatCell(v: TableValue, format: NumberFormat): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'number')
-    return Number.isInteger(v) || !Number.isFinite(v)
-      ? String(v)
-      : String(Number(v.toPrecision(digits)));
-  return String(v);
+  if (typeof v !== 'number') return String(v);
+  if (Number.isInteger(v) || !Number.isFinite(v)) return String(v);
+  return typeof format === 'number'
+    ? String(Number(v.toPrecision(format)))
+    : v.toFixed(format.decimals);
 }
 
-/** Columns and string cells of a table input. */
+/**
+ * Columns and string cells of a table input.
+ * @param digits Significant digits of non-integer numbers, or `{decimals}` for fixed decimals.
+ */
 export function normalizeTable(
   table: TableInput,
-  digits = 4,
+  digits: NumberFormat = 4,
 ): { columns: string[]; rows: string[][]; caption?: string } {
   if (Array.isArray(table)) {
     const columns: string[] = [];
@@ -111,7 +113,10 @@ export function normalizeTable(
  * @param table Rows of objects, or `{columns, rows}`.
  */
 export function tableBundle(table: TableInput, options: TableOptions = {}): MimeBundle {
-  const t = normalizeTable(table, options.digits ?? 4);
+  const t = normalizeTable(
+    table,
+    options.decimals !== undefined ? { decimals: options.decimals } : (options.digits ?? 4),
+  );
   const caption = options.caption ?? t.caption;
   const numeric = t.columns.map(
     (_, j) =>

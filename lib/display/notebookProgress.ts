@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'crypto';
 import { type ProgressState, formatDuration } from '../progress/createProgress';
-import { escapeHtml } from './bundles';
+import { escapeHtml } from '../figure/escapeHtml';
 import { type MimeBundle, sendDisplay } from './kernel';
 
 /** The text of a progress state, e.g. `predict CC_R 12/40 (2.10/s, ETA 13s) loss 0.4120`. */

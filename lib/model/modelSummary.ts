@@ -61,39 +61,43 @@ export function modelSummary(model: tf.LayersModel): ModelSummary {
   };
 }
 
-function pad(text: string, width: number): string {
-  return text.length >= width ? text.slice(0, width - 1) + ' ' : text.padEnd(width);
-}
-
 /**
  * Format a summary as Keras 2.2.4 prints it (columns: layer (type), output shape, param #,
- * connected to; totals at the end).
+ * connected to; totals at the end). Columns are at least Keras's widths (32, 21, 12, 33) and
+ * widen to fit their longest cell, so nothing is ever cut.
  * @param summary From {@link modelSummary}.
  * @returns The table, lines joined by `\n`.
  */
 export function formatModelSummary(summary: ModelSummary): string {
-  const widths = [32, 21, 12, 33];
+  const rows = summary.layers.map((l) => [
+    `${l.name} (${l.class})`,
+    `(${l.output_shape.map((d) => (d === null ? 'None' : String(d))).join(', ')})`,
+    String(l.params),
+    ...l.inbound.map((n) => `${n}[0][0]`),
+  ]);
+  const header = ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'];
+  const widths = [32, 21, 12, 33].map((w, j) =>
+    Math.max(
+      w,
+      header[j].length + 1,
+      ...rows.map(
+        (r) =>
+          (j < 3 ? r[j] : r.slice(3).reduce((m, c) => (c.length > m.length ? c : m), '')).length +
+          1,
+      ),
+    ),
+  );
   const line = (c: string) => c.repeat(widths.reduce((a, b) => a + b, 0));
-  const out: string[] = [
-    line('_'),
-    pad('Layer (type)', widths[0]) +
-      pad('Output Shape', widths[1]) +
-      pad('Param #', widths[2]) +
-      'Connected to',
-    line('='),
-  ];
-  summary.layers.forEach((l, i) => {
-    const shape = `(${l.output_shape.map((d) => (d === null ? 'None' : String(d))).join(', ')})`;
-    const inbound = l.inbound.map((n) => `${n}[0][0]`);
-    out.push(
-      pad(`${l.name} (${l.class})`, widths[0]) +
-        pad(shape, widths[1]) +
-        pad(String(l.params), widths[2]) +
-        (inbound[0] ?? ''),
-    );
-    for (const extra of inbound.slice(1))
-      out.push(' '.repeat(widths[0] + widths[1] + widths[2]) + extra);
-    out.push(i === summary.layers.length - 1 ? line('=') : line('_'));
+  const cells = (c: string[]) =>
+    c
+      .slice(0, 3)
+      .map((v, j) => v.padEnd(widths[j]))
+      .join('') + (c[3] ?? '');
+  const out: string[] = [line('_'), cells(header), line('=')];
+  rows.forEach((r, i) => {
+    out.push(cells(r));
+    for (const extra of r.slice(4)) out.push(' '.repeat(widths[0] + widths[1] + widths[2]) + extra);
+    out.push(i === rows.length - 1 ? line('=') : line('_'));
   });
   const fmt = (n: number) => n.toLocaleString('en-US');
   out.push(`Total params: ${fmt(summary.total_params)}`);

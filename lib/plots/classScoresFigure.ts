@@ -1,7 +1,7 @@
 /**
  * Per-class precision, recall and F1 as grouped bars.
  */
-import type { BarTrace, PlotlyFigure } from '../display/figure';
+import type { BarTrace, PlotlyFigure } from '../figure/figure';
 import type { PerClassScores } from '../metrics/precisionRecallF1';
 import { CLASS_NAMES } from '../model/constants';
 

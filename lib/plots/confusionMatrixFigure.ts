@@ -2,7 +2,7 @@
  * Confusion-matrix heatmap: each cell shows the count and the percentage of its row (the true
  * class), coloured by that percentage, so that classes of different sizes compare at a glance.
  */
-import type { HeatmapTrace, PlotlyFigure } from '../display/figure';
+import type { HeatmapTrace, PlotlyFigure } from '../figure/figure';
 import {
   type ConfusionMatrix,
   checkConfusionMatrix,

@@ -1,6 +1,7 @@
 /**
  * Plotly figure builders (plain JSON `{data, layout}`): confusion matrix, per-class scores, ROC
- * curves, training curves. Show them with `lib/display` (inline in a notebook, PNG, HTML).
+ * curves, training curves. Draw them with `lib/figure` (PNG, HTML page) and show them in a notebook
+ * with `lib/display`.
  */
 export * from './classScoresFigure';
 export * from './confusionMatrixFigure';

@@ -2,7 +2,7 @@
  * Class probabilities of a few images as grouped bars (one group per image), the per-image view
  * of a prediction run.
  */
-import type { BarTrace, PlotlyFigure } from '../display/figure';
+import type { BarTrace, PlotlyFigure } from '../figure/figure';
 import { CLASS_NAMES } from '../model/constants';
 
 /** Options of {@link probabilitiesFigure}. */

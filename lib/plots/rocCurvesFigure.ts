@@ -1,7 +1,7 @@
 /**
  * One-vs-rest ROC curves of every class, with each AUC in the legend and the chance diagonal.
  */
-import type { PlotlyFigure, ScatterTrace } from '../display/figure';
+import type { PlotlyFigure, ScatterTrace } from '../figure/figure';
 import type { OvrRoc } from '../metrics/rocCurve';
 import { CLASS_NAMES } from '../model/constants';
 

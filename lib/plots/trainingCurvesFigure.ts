@@ -2,7 +2,7 @@
  * Training curves: loss and accuracy per epoch, training and validation, side by side (as the
  * original tutorial plots `history.history`).
  */
-import type { PlotlyFigure, ScatterTrace } from '../display/figure';
+import type { PlotlyFigure, ScatterTrace } from '../figure/figure';
 
 /**
  * Per-epoch values, Keras `History.history` style. `accuracy`/`val_accuracy` (Keras ≥ 2.3 names)
@@ -23,14 +23,15 @@ export interface TrainingCurvesFigureOptions {
   title?: string;
 }
 
-const TRAIN = '#1f77b4';
-const VAL = '#ff7f0e';
+/** One color per series, so that no two legend entries look alike; validation dashed. */
+const COLORS = { trainLoss: '#1f77b4', valLoss: '#ff7f0e', trainAcc: '#2ca02c', valAcc: '#d62728' };
 
 /**
  * Build the figure.
  * @param history Per-epoch series (any subset; missing series are left out).
  * @returns A plotly figure: loss on the left subplot (x/y), accuracy on the right (x2/y2), epochs
- *   numbered from 1, `scatter` lines with markers.
+ *   numbered from 1, `scatter` lines with markers, a distinct color per series (validation
+ *   dashed), 900 × 420 px (in notebooks it shrinks to the window).
  */
 export function trainingCurvesFigure(
   history: TrainingHistory,
@@ -39,10 +40,10 @@ export function trainingCurvesFigure(
   const acc = history.acc ?? history.accuracy;
   const valAcc = history.val_acc ?? history.val_accuracy;
   const series: [string, number[] | undefined, string, boolean, string][] = [
-    ['training loss', history.loss, TRAIN, false, 'x'],
-    ['validation loss', history.val_loss, VAL, false, 'x'],
-    ['training accuracy', acc, TRAIN, true, 'x2'],
-    ['validation accuracy', valAcc, VAL, true, 'x2'],
+    ['training loss', history.loss, COLORS.trainLoss, false, 'x'],
+    ['validation loss', history.val_loss, COLORS.valLoss, false, 'x'],
+    ['training accuracy', acc, COLORS.trainAcc, true, 'x2'],
+    ['validation accuracy', valAcc, COLORS.valAcc, true, 'x2'],
   ];
   const data: ScatterTrace[] = [];
   for (const [name, values, color, isAcc, xaxis] of series) {
@@ -55,7 +56,7 @@ export function trainingCurvesFigure(
       y: values.map((v) => (Number.isFinite(v) ? v : null)),
       xaxis,
       yaxis: isAcc ? 'y2' : 'y',
-      line: { color, width: 2 },
+      line: { color, width: 2, dash: name.startsWith('validation') ? 'dash' : 'solid' },
       marker: { color, size: 4 },
     });
   }

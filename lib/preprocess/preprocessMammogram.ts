@@ -169,7 +169,9 @@ export function preprocessMammogram(
     pectoralMask = flipHorizontal(pectoralMask);
   }
   if (view === 'MLO' && pectoral) {
-    steps?.push({ name: 'pectoral muscle mask', image: scaleMask(pectoralMask) });
+    // Shown in the crop panel's orientation (the input's), so that the two panels line up.
+    const asCrop = toCanonical !== toFinal ? flipHorizontal(pectoralMask) : pectoralMask;
+    steps?.push({ name: 'pectoral muscle mask', image: scaleMask(asCrop) });
   }
   steps?.push({
     name: `final: chest wall ${toFinal ? 'right' : 'left'} (${view}_${laterality})${view === 'MLO' ? ', muscle replaced by the mean breast gray' : ''}`,

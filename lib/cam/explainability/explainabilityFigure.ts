@@ -2,7 +2,7 @@
  * The explainability summary as a plotly figure (plain JSON; trace types bar and scatter only,
  * so that the project's PNG renderer draws it too).
  */
-import type { PlotlyFigure, PlotlyTrace } from '../../display/figure';
+import type { PlotlyFigure, PlotlyTrace } from '../../figure/figure';
 import type { ExplainabilitySummary } from './summarizeExplainability';
 
 const fmt = (v: number, d = 2): string => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');

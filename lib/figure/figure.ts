@@ -3,9 +3,10 @@
  *
  * Figures are plain JSON (`{data, layout}`), never plotly.js objects: plotly.js cannot run in Node.
  * The same object is sent to the notebook as `application/vnd.plotly.v1+json`, drawn in the
- * browser by the inlined plotly.js, and drawn to PNG by {@link renderFigurePng} (which supports
- * the trace types `heatmap`, `bar` and `scatter`). Extra plotly attributes are allowed (index
- * signatures) and passed through to the browser; the PNG renderer ignores what it does not know.
+ * browser by plotly.js (loaded by the set-up cell, or inlined in a standalone page), and drawn to
+ * PNG by {@link renderFigurePng} (which supports the trace types `heatmap`, `bar` and `scatter`).
+ * Extra plotly attributes are allowed (index signatures) and passed through to the browser; the
+ * PNG renderer ignores what it does not know.
  * Schema: https://plotly.com/javascript/reference/
  */
 
