@@ -249,53 +249,25 @@ for (const engine of TRAINING_ENGINES) {
 for (const engine of TRAINING_ENGINES) {
   test(`${engine}: resume refuses other settings and a missing checkpoint`, async () => {
     const out = makeTmpDir();
-    await assert.rejects(
-      trainDensityModel({
-        data,
-        projection: 'CC_R',
-        outDir: out,
-        inputSize: 32,
-        resume: true,
-        progress: 'silent',
-        engine,
-      }),
-      /no training checkpoint to resume/,
-    );
-    await trainDensityModel({
+    const base = {
       data,
-      projection: 'CC_R',
+      projection: 'CC_R' as const,
       outDir: out,
       inputSize: 32,
-      epochs: 1,
-      maxStepsPerEpoch: 1,
-      progress: 'silent',
+      progress: 'silent' as const,
       engine,
-      log: () => undefined,
-    });
+    };
     await assert.rejects(
-      trainDensityModel({
-        data,
-        projection: 'CC_R',
-        outDir: out,
-        inputSize: 32,
-        epochs: 2,
-        batchSize: 2,
-        resume: true,
-        progress: 'silent',
-        engine,
-      }),
+      trainDensityModel({ ...base, resume: true }),
+      /no training checkpoint to resume/,
+    );
+    await trainDensityModel({ ...base, epochs: 1, maxStepsPerEpoch: 1, log: () => undefined });
+    await assert.rejects(
+      trainDensityModel({ ...base, epochs: 2, batchSize: 2, resume: true }),
       /checkpoint was made with other settings: batchSize 4 \(now 2\)/,
     );
     await assert.rejects(
-      trainDensityModel({
-        data,
-        projection: 'CC_R',
-        outDir: out,
-        inputSize: 32,
-        epochs: 2,
-        progress: 'silent',
-        engine,
-      }),
+      trainDensityModel({ ...base, epochs: 2 }),
       /holds a training checkpoint; use --resume/,
     );
   });
