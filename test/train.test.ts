@@ -9,6 +9,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { setupTf } from './helpers/tf';
 import { makeTmpDir } from './helpers/tmp';
+import { TRAINING_ENGINES } from './helpers/trainingEngines';
 import { generatePhantomDataset } from '../lib/phantom/generatePhantomDataset';
 import { loadDensityModel, readModelMetadata } from '../lib/modelFiles';
 import {
@@ -190,106 +191,87 @@ before(async () => {
   });
 });
 
-test('a tiny training of the real ResNet on wasm: loss falls, no leak, original files', async () => {
-  assert.equal(tf.getBackend(), 'wasm');
-  const out = makeTmpDir();
-  const records: EpochRecord[] = [];
-  const result = await trainDensityModel({
-    data,
-    projection: 'CC_R',
-    outDir: out,
-    inputSize: 32,
-    epochs: 5,
-    batchSize: 4,
-    optimizer: 'rmsprop',
-    augment: null,
-    seed: 5,
-    progress: 'silent',
-    log: () => undefined,
-    onEpochEnd: (r) => records.push({ ...r }),
+for (const engine of TRAINING_ENGINES) {
+  test(`${engine}: a tiny training of the real ResNet on wasm: loss falls, no leak, original files`, async () => {
+    assert.equal(tf.getBackend(), 'wasm');
+    const out = makeTmpDir();
+    const records: EpochRecord[] = [];
+    const result = await trainDensityModel({
+      data,
+      projection: 'CC_R',
+      outDir: out,
+      inputSize: 32,
+      epochs: 5,
+      batchSize: 4,
+      optimizer: 'rmsprop',
+      augment: null,
+      seed: 5,
+      progress: 'silent',
+      engine,
+      log: () => undefined,
+      onEpochEnd: (r) => records.push({ ...r }),
+    });
+    assert.equal(result.epochsCompleted, 5);
+    assert.equal(result.interrupted, false);
+    const h = result.history;
+    assert.equal(h.loss.length, 5);
+    // Dropout makes single epochs noisy: the better of the last two must be 25 % below the first.
+    assert.ok(
+      Math.min(h.loss[3], h.loss[4]) < h.loss[0] * 0.75,
+      `training loss should fall: ${h.loss.map((v) => v.toFixed(3))}`,
+    );
+    // Same number of tensors after every epoch (the optimiser's slots exist from the first step).
+    const counts = records.map((r) => r.numTensors);
+    assert.deepEqual(counts, Array(5).fill(counts[0]), `numTensors per epoch ${counts}`);
+    for (const f of ['acc_train.txt', 'acc_val.txt', 'loss_train.txt', 'loss_val.txt']) {
+      assert.equal(readHistorySeries(path.join(out, f)).length, 5, f);
+    }
+    assert.ok(result.best);
+    assert.equal(
+      path.basename(result.best.dir),
+      improvementName(result.best.epoch, result.best.valAcc),
+    );
+    assert.equal(result.best.valAcc, Math.max(...h.val_acc));
+    const improvements = fs.readdirSync(out).filter((n) => n.startsWith('weights-improvement-'));
+    assert.deepEqual(improvements, [path.basename(result.best.dir)]);
+    assert.equal(listCheckpoints(out).length, 1);
+    // outDir itself is now the best model, with its provenance.
+    const meta = readModelMetadata(out);
+    assert.deepEqual(meta.inputSize, [32, 32]);
+    assert.equal(meta.projection, 'CC_R');
+    assert.equal(meta.provenance.createdBy, 'train');
+    assert.equal(meta.provenance.bestCheckpoint, path.basename(result.best.dir));
+    const loaded = await loadDensityModel(out);
+    loaded.model.dispose();
   });
-  assert.equal(result.epochsCompleted, 5);
-  assert.equal(result.interrupted, false);
-  const h = result.history;
-  assert.equal(h.loss.length, 5);
-  // Dropout makes single epochs noisy: the better of the last two must be 25 % below the first.
-  assert.ok(
-    Math.min(h.loss[3], h.loss[4]) < h.loss[0] * 0.75,
-    `training loss should fall: ${h.loss.map((v) => v.toFixed(3))}`,
-  );
-  // Same number of tensors after every epoch (the optimiser's slots exist from the first step).
-  const counts = records.map((r) => r.numTensors);
-  assert.deepEqual(counts, Array(5).fill(counts[0]), `numTensors per epoch ${counts}`);
-  for (const f of ['acc_train.txt', 'acc_val.txt', 'loss_train.txt', 'loss_val.txt']) {
-    assert.equal(readHistorySeries(path.join(out, f)).length, 5, f);
-  }
-  assert.ok(result.best);
-  assert.equal(
-    path.basename(result.best.dir),
-    improvementName(result.best.epoch, result.best.valAcc),
-  );
-  assert.equal(result.best.valAcc, Math.max(...h.val_acc));
-  const improvements = fs.readdirSync(out).filter((n) => n.startsWith('weights-improvement-'));
-  assert.deepEqual(improvements, [path.basename(result.best.dir)]);
-  assert.equal(listCheckpoints(out).length, 1);
-  // outDir itself is now the best model, with its provenance.
-  const meta = readModelMetadata(out);
-  assert.deepEqual(meta.inputSize, [32, 32]);
-  assert.equal(meta.projection, 'CC_R');
-  assert.equal(meta.provenance.createdBy, 'train');
-  assert.equal(meta.provenance.bestCheckpoint, path.basename(result.best.dir));
-  const loaded = await loadDensityModel(out);
-  loaded.model.dispose();
-});
+}
 
-test('resume refuses other settings and a missing checkpoint', async () => {
-  const out = makeTmpDir();
-  await assert.rejects(
-    trainDensityModel({
+for (const engine of TRAINING_ENGINES) {
+  test(`${engine}: resume refuses other settings and a missing checkpoint`, async () => {
+    const out = makeTmpDir();
+    const base = {
       data,
-      projection: 'CC_R',
+      projection: 'CC_R' as const,
       outDir: out,
       inputSize: 32,
-      resume: true,
-      progress: 'silent',
-    }),
-    /no training checkpoint to resume/,
-  );
-  await trainDensityModel({
-    data,
-    projection: 'CC_R',
-    outDir: out,
-    inputSize: 32,
-    epochs: 1,
-    maxStepsPerEpoch: 1,
-    progress: 'silent',
-    log: () => undefined,
+      progress: 'silent' as const,
+      engine,
+    };
+    await assert.rejects(
+      trainDensityModel({ ...base, resume: true }),
+      /no training checkpoint to resume/,
+    );
+    await trainDensityModel({ ...base, epochs: 1, maxStepsPerEpoch: 1, log: () => undefined });
+    await assert.rejects(
+      trainDensityModel({ ...base, epochs: 2, batchSize: 2, resume: true }),
+      /checkpoint was made with other settings: batchSize 4 \(now 2\)/,
+    );
+    await assert.rejects(
+      trainDensityModel({ ...base, epochs: 2 }),
+      /holds a training checkpoint; use --resume/,
+    );
   });
-  await assert.rejects(
-    trainDensityModel({
-      data,
-      projection: 'CC_R',
-      outDir: out,
-      inputSize: 32,
-      epochs: 2,
-      batchSize: 2,
-      resume: true,
-      progress: 'silent',
-    }),
-    /checkpoint was made with other settings: batchSize 4 \(now 2\)/,
-  );
-  await assert.rejects(
-    trainDensityModel({
-      data,
-      projection: 'CC_R',
-      outDir: out,
-      inputSize: 32,
-      epochs: 2,
-      progress: 'silent',
-    }),
-    /holds a training checkpoint; use --resume/,
-  );
-});
+}
 
 test('recalibrateBatchNorm: moving statistics become the average batch statistics', async () => {
   const { createDensityModel } = await import('../lib/model');

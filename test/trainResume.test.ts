@@ -15,6 +15,7 @@ import { generatePhantomDataset } from '../lib/phantom/generatePhantomDataset';
 import { loadDensityModel } from '../lib/modelFiles';
 import { listCheckpoints, readHistorySeries, loadTrainCheckpoint } from '../lib/train';
 import { TMP_INFIX } from '../lib/io/atomicWrite';
+import { TRAINING_ENGINES } from './helpers/trainingEngines';
 
 let data = '';
 before(async () => {
@@ -111,43 +112,46 @@ async function assertCompleteRun(out: string): Promise<void> {
   assert.equal(best.length, 1, `one best model: ${best}`);
 }
 
-test('kill -9 mid-epoch, --resume, SIGINT mid-epoch, --resume: full history, no corrupt file', async () => {
-  const out = makeTmpDir();
-  // 1. kill -9 during epoch 2: the checkpoint of epoch 1 survives.
-  const killed = await interruptRun(out, 'SIGKILL', 'checkpoint-e0001', 400);
-  assert.equal(killed.signal, 'SIGKILL', `the run ended before the kill: ${killed.stderr}`);
-  const afterKill = listCheckpoints(out).map((d) => path.basename(d));
-  assert.deepEqual(afterKill, ['checkpoint-e0001-s00000']);
-  assert.equal(readHistorySeries(path.join(out, 'acc_val.txt')).length, 1);
-  // 2. --resume, then Ctrl-C during epoch 3: a checkpoint (mid-epoch or at the boundary), exit 130.
-  const stopped = await interruptRun(out, 'SIGINT', 'checkpoint-e0002', 400, ['--resume']);
-  assert.equal(stopped.code, 130, stopped.stderr);
-  assert.match(stopped.stderr, /resuming .* after epoch 1 /);
-  assert.match(stopped.stderr, /SIGINT: finishing the current batch/);
-  assert.match(stopped.stderr, /interrupted (in epoch 3 after \d\/4 batches|after epoch [23])/);
-  const ckpt = listCheckpoints(out);
-  assert.equal(ckpt.length, 1);
-  const state = loadTrainCheckpoint(ckpt[0]).state;
-  if (state.stepInEpoch > 0) assert.equal(state.partial?.seen, state.stepInEpoch * 2);
-  // 3. --resume to the end.
-  const r = runCli([...trainArgs(out), '--resume']);
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(
-    r.stderr,
-    new RegExp(
-      `resuming .* after epoch ${state.epochsCompleted}${state.stepInEpoch > 0 ? ` and ${state.stepInEpoch} batches` : ''}`,
-    ),
-  );
-  await assertCompleteRun(out);
-  // The metadata lists the three runs that made the model, in order.
-  const { model, metadata } = await loadDensityModel(out);
-  model.dispose();
-  const runs = metadata.provenance.trainingRuns as string[];
-  assert.equal(runs.length, 3, `trainingRuns: ${JSON.stringify(runs)}`);
-  assert.doesNotMatch(runs[0], /--resume/);
-  assert.match(runs[1], / --resume$/);
-  assert.match(runs[2], / --resume$/);
-});
+for (const engine of TRAINING_ENGINES) {
+  test(`${engine}: kill -9 mid-epoch, --resume, SIGINT mid-epoch, --resume: full history, no corrupt file`, async () => {
+    process.env.DENSITY_ENGINE = engine; // inherited by the CLI children
+    const out = makeTmpDir();
+    // 1. kill -9 during epoch 2: the checkpoint of epoch 1 survives.
+    const killed = await interruptRun(out, 'SIGKILL', 'checkpoint-e0001', 400);
+    assert.equal(killed.signal, 'SIGKILL', `the run ended before the kill: ${killed.stderr}`);
+    const afterKill = listCheckpoints(out).map((d) => path.basename(d));
+    assert.deepEqual(afterKill, ['checkpoint-e0001-s00000']);
+    assert.equal(readHistorySeries(path.join(out, 'acc_val.txt')).length, 1);
+    // 2. --resume, then Ctrl-C during epoch 3: a checkpoint (mid-epoch or at the boundary), exit 130.
+    const stopped = await interruptRun(out, 'SIGINT', 'checkpoint-e0002', 400, ['--resume']);
+    assert.equal(stopped.code, 130, stopped.stderr);
+    assert.match(stopped.stderr, /resuming .* after epoch 1 /);
+    assert.match(stopped.stderr, /SIGINT: finishing the current batch/);
+    assert.match(stopped.stderr, /interrupted (in epoch 3 after \d\/4 batches|after epoch [23])/);
+    const ckpt = listCheckpoints(out);
+    assert.equal(ckpt.length, 1);
+    const state = loadTrainCheckpoint(ckpt[0]).state;
+    if (state.stepInEpoch > 0) assert.equal(state.partial?.seen, state.stepInEpoch * 2);
+    // 3. --resume to the end.
+    const r = runCli([...trainArgs(out), '--resume']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `resuming .* after epoch ${state.epochsCompleted}${state.stepInEpoch > 0 ? ` and ${state.stepInEpoch} batches` : ''}`,
+      ),
+    );
+    await assertCompleteRun(out);
+    // The metadata lists the three runs that made the model, in order.
+    const { model, metadata } = await loadDensityModel(out);
+    model.dispose();
+    const runs = metadata.provenance.trainingRuns as string[];
+    assert.equal(runs.length, 3, `trainingRuns: ${JSON.stringify(runs)}`);
+    assert.doesNotMatch(runs[0], /--resume/);
+    assert.match(runs[1], / --resume$/);
+    assert.match(runs[2], / --resume$/);
+  });
+}
 
 /**
  * Start training and kill it with SIGKILL `delayMs` after the process starts or, with
@@ -181,36 +185,40 @@ function killAfter(
   });
 }
 
-test('kill -9 at seeded random moments, several times: every resume succeeds and the history stays consistent', async () => {
-  const out = makeTmpDir();
-  // Seeded moments (mulberry32): the first during start-up (0.3–1.3 s after the spawn), the others
-  // 0–2 s after the backend report, i.e. mid-epoch or while a checkpoint is being written.
-  let s = 20261129;
-  const rand = (): number => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  let kills = 0;
-  for (let i = 0; i < 4; i++) {
-    const resume = listCheckpoints(out).length > 0;
-    const sig =
-      i === 0
-        ? await killAfter(out, 300 + Math.floor(rand() * 1000), resume, false)
-        : await killAfter(out, Math.floor(rand() * 2000), resume, true);
-    if (sig !== 'SIGKILL') break; // the run finished before the kill: nothing left to interrupt
-    kills++;
-    // Whatever survived must load: every checkpoint, and the model if one was saved.
-    for (const c of listCheckpoints(out)) {
-      const st = loadTrainCheckpoint(c).state;
-      assert.equal(st.history.loss.length, st.epochsCompleted, `${c}: history matches its epoch`);
+for (const engine of TRAINING_ENGINES) {
+  test(`${engine}: kill -9 at seeded random moments, several times: every resume succeeds and the history stays consistent`, async () => {
+    process.env.DENSITY_ENGINE = engine; // inherited by the CLI children
+    const out = makeTmpDir();
+    // Seeded moments (mulberry32): the first during start-up (0.3–1.3 s after the spawn), the others
+    // 0–2 s after the backend report, i.e. mid-epoch or while a checkpoint is being written.
+    let s = 20261129;
+    const rand = (): number => {
+      s = (s + 0x6d2b79f5) | 0;
+      let t = Math.imul(s ^ (s >>> 15), 1 | s);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    let kills = 0;
+    for (let i = 0; i < 4; i++) {
+      const resume = listCheckpoints(out).length > 0;
+      const sig =
+        i === 0
+          ? await killAfter(out, 300 + Math.floor(rand() * 1000), resume, false)
+          : await killAfter(out, Math.floor(rand() * 2000), resume, true);
+      if (sig !== 'SIGKILL') break; // the run finished before the kill: nothing left to interrupt
+      kills++;
+      // Whatever survived must load: every checkpoint, and the model if one was saved.
+      for (const c of listCheckpoints(out)) {
+        const st = loadTrainCheckpoint(c).state;
+        assert.equal(st.history.loss.length, st.epochsCompleted, `${c}: history matches its epoch`);
+      }
+      if (fs.existsSync(path.join(out, 'model.json')))
+        (await loadDensityModel(out)).model.dispose();
     }
-    if (fs.existsSync(path.join(out, 'model.json'))) (await loadDensityModel(out)).model.dispose();
-  }
-  assert.ok(kills >= 2, `only ${kills} kill(s) landed before the run finished`);
-  const resume = listCheckpoints(out).length > 0;
-  const r = runCli([...trainArgs(out), ...(resume ? ['--resume'] : [])]);
-  assert.equal(r.code, 0, r.stderr);
-  await assertCompleteRun(out);
-});
+    assert.ok(kills >= 2, `only ${kills} kill(s) landed before the run finished`);
+    const resume = listCheckpoints(out).length > 0;
+    const r = runCli([...trainArgs(out), ...(resume ? ['--resume'] : [])]);
+    assert.equal(r.code, 0, r.stderr);
+    await assertCompleteRun(out);
+  });
+}

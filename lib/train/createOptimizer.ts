@@ -6,6 +6,10 @@
  * | `sgd`          | `SGD()` lr 0.01, no momentum (the final run) | `tf.train.sgd(lr)`                 |
  * | `sgd-nesterov` | `SGD(lr, momentum=0.9, nesterov=True)`  | `tf.train.momentum(lr, 0.9, true)`      |
  * | `rmsprop`      | `RMSprop()` lr 0.001, rho 0.9, ε 1e-7    | `tf.train.rmsprop(lr, 0.9, 0, 1e-7)`    |
+ * | `adam`         | `Adam()` lr 0.001, β 0.9/0.999, ε 1e-7   | `tf.train.adam(lr, 0.9, 0.999, 1e-7)`   |
+ *
+ * These are the TF.js engine's optimisers; the ONNX Runtime engine uses Keras's own formulas
+ * (`createKerasOptimizer`, which also says where TF.js differs).
  *
  * Reference: Y. Nesterov, "A method for solving the convex programming problem with convergence
  * rate O(1/k²)", 1983 (Nesterov momentum as in I. Sutskever et al., ICML 2013); T. Tieleman,
@@ -14,7 +18,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** Optimiser names accepted by {@link createOptimizer} (and `breast-density train --optimizer`). */
-export const OPTIMIZER_NAMES = ['sgd', 'sgd-nesterov', 'rmsprop'] as const;
+export const OPTIMIZER_NAMES = ['sgd', 'sgd-nesterov', 'rmsprop', 'adam'] as const;
 /** One of {@link OPTIMIZER_NAMES}. */
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
@@ -23,6 +27,7 @@ export const DEFAULT_LEARNING_RATES: Readonly<Record<OptimizerName, number>> = O
   sgd: 0.01,
   'sgd-nesterov': 0.01,
   rmsprop: 0.001,
+  adam: 0.001,
 });
 
 /** Momentum used by `sgd-nesterov`. */
@@ -49,6 +54,8 @@ export function createOptimizer(name: OptimizerName, learningRate?: number): tf.
       return tf.train.momentum(lr, NESTEROV_MOMENTUM, true);
     case 'rmsprop':
       return tf.train.rmsprop(lr, 0.9, 0, 1e-7);
+    case 'adam':
+      return tf.train.adam(lr, 0.9, 0.999, 1e-7);
     default:
       throw new Error(
         `unknown optimizer "${String(name)}", expected one of ${OPTIMIZER_NAMES.join(', ')}`,
@@ -69,8 +76,8 @@ export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): 
   if (kind === 'SGD' || kind === 'Momentum') {
     // SGD and Momentum (a subclass) keep a cached −lr scalar that setLearningRate replaces.
     (optimizer as tf.SGDOptimizer).setLearningRate(learningRate);
-  } else if (kind === 'RMSProp') {
-    // RMSprop reads the plain (protected) field at every step.
+  } else if (kind === 'RMSProp' || kind === 'Adam') {
+    // RMSprop and Adam read the plain (protected) field at every step.
     (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
   } else {
     throw new Error(`setLearningRate: unsupported optimizer ${optimizer.getClassName()}`);

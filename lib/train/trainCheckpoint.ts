@@ -75,6 +75,10 @@ export interface TrainCheckpointState {
    * absent in checkpoints written before it was recorded.
    */
   runs?: string[];
+  /** Engine that wrote it (`onnx` or `tfjs`); absent in older checkpoints (TF.js). */
+  engine?: string;
+  /** Position of the engine's own random stream (ONNX Runtime dropout masks), or null. */
+  engineRngState?: number | null;
   /** Optimiser weights in `optimizer.bin`, in order (TF.js `optimizer.getWeights()` order). */
   optimizerWeights: { name: string; shape: number[]; dtype: 'float32' | 'int32' }[];
   /** When written (ISO 8601). */
@@ -113,7 +117,8 @@ export function listCheckpoints(outDir: string): string[] {
  * Write a checkpoint directory atomically, then remove older ones.
  * @param outDir Training output folder.
  * @param model Model being trained (weights and BN statistics are saved; not modified).
- * @param optimizer Its optimiser (accumulators and iteration count are saved).
+ * @param optimizer Its optimiser, or anything with TF.js's `getWeights()` (accumulators and
+ *   iteration count are saved; returned tensors that are not variables are disposed here).
  * @param state Everything else (see {@link TrainCheckpointState}); `optimizerWeights` is filled in.
  * @param metadata Model metadata for `model/`.
  * @returns The checkpoint directory.
@@ -121,7 +126,7 @@ export function listCheckpoints(outDir: string): string[] {
 export async function saveTrainCheckpoint(
   outDir: string,
   model: tf.LayersModel,
-  optimizer: tf.Optimizer,
+  optimizer: Pick<tf.Optimizer, 'getWeights'>,
   state: Omit<TrainCheckpointState, 'optimizerWeights' | 'format' | 'version' | 'date'>,
   metadata: ModelMetadata,
 ): Promise<string> {

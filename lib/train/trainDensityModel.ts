@@ -12,10 +12,20 @@
  * wires SIGINT/SIGTERM to it) stops at the next batch boundary and writes a mid-epoch checkpoint
  * from which `resume` continues at that very batch.
  *
+ * Engines: the steps run on ONNX Runtime by default (the generated training-step graph and
+ * Keras's optimisers, `createOnnxTrainingEngine`) or on TF.js (`DENSITY_ENGINE=tfjs` or the
+ * `engine` option; also the fallback when onnxruntime-node cannot load). Both train the same
+ * TF.js model object, so every file written is the same.
+ *
+ * Structure (Keras `fit` with callbacks): the loop below runs the epochs and batches; the
+ * callbacks ReduceLROnPlateau, history writer, ModelCheckpoint, progress and interrupt handler
+ * do the rest (`create*Callback`), and `writeRunCheckpoint` writes the resumable state.
+ *
  * Randomness: the weights come from `createDensityModel({seed})`, the data order and augmentation
- * from `createRng(seed)`; the dropout masks come from TF.js's own unseeded generator (a fixed
- * dropout seed would repeat one mask at every step), so two runs agree in their data but not
- * bit for bit in their weights.
+ * from `createRng(seed)`. Dropout masks: on ONNX Runtime from a seeded generator whose position
+ * is checkpointed (runs are reproducible); on TF.js from TF.js's own unseeded generator (a fixed
+ * dropout seed would repeat one mask at every step), so two TF.js runs agree in their data but
+ * not bit for bit in their weights.
  *
  * Reference: the original use case's `Train_ResNet.py` (Keras 2.2.4: `fit_generator`, batch 4,
  * 100 epochs, `ReduceLROnPlateau(monitor='val_loss', factor=0.1, patience=15, min_lr=0.001)`,
@@ -24,39 +34,28 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { InputError } from '../errors';
-import { ensureWritableDir, removeStaleTemporaries } from '../io/atomicWrite';
 import { outputMarker } from '../io/outputMarker';
-import { prepareTrainOutDir } from './prepareTrainOutDir';
-import { warnEmptyClasses } from './warnEmptyClasses';
-import { createDensityModel, resolveInputSize } from '../model/createDensityModel';
-import type { Projection } from '../model/constants';
 import { loadDensityModel } from '../modelFiles/loadDensityModel';
-import { createModelMetadata, type ModelMetadata } from '../modelFiles/modelMetadata';
 import { saveDensityModel } from '../modelFiles/saveDensityModel';
-import { createProgress, type ProgressState } from '../progress/createProgress';
-import { ORIGINAL_AUGMENTATION, type AugmentOptions } from '../data/augmentImage';
-import { createRng } from '../data/createRng';
-import { batchCount, datasetBatches } from '../data/datasetBatches';
-import { readImageDataset, type ImageDataset } from '../data/readImageDataset';
-import {
-  createOptimizer,
-  setLearningRate,
-  DEFAULT_LEARNING_RATES,
-  type OptimizerName,
-} from './createOptimizer';
-import { createReduceLrOnPlateau, type ReduceLrOnPlateauOptions } from './reduceLrOnPlateau';
+import type { ProgressState } from '../progress/createProgress';
+import type { AugmentOptions } from '../data/augmentImage';
+import { datasetBatches } from '../data/datasetBatches';
+import type { ImageDataset } from '../data/readImageDataset';
+import type { Projection } from '../model/constants';
+import type { OptimizerName } from './createOptimizer';
+import { createHistoryCallback } from './createHistoryCallback';
+import { createInterruptCallback } from './createInterruptCallback';
+import { createModelCheckpointCallback } from './createModelCheckpointCallback';
+import { createProgressCallback } from './createProgressCallback';
+import { createReduceLrCallback } from './createReduceLrCallback';
+import type { ReduceLrOnPlateauOptions } from './reduceLrOnPlateau';
 import { recalibrateBatchNorm } from './recalibrateBatchNorm';
-import { registerWasmTrainingKernels } from './registerWasmTrainingKernels';
-import {
-  listCheckpoints,
-  loadTrainCheckpoint,
-  saveTrainCheckpoint,
-  type PartialEpoch,
-  type TrainCheckpointState,
-  type TrainConfigFingerprint,
-} from './trainCheckpoint';
-import { emptyHistory, writeHistoryFiles, type TrainHistory } from './trainingHistory';
+import { startTrainRun } from './startTrainRun';
+import type { TrainCallback, EpochLogs } from './trainCallback';
+import type { TrainHistory } from './trainingHistory';
+import type { TrainingEngineName } from './trainingEngine';
+import type { TrainRun } from './trainRun';
+import { writeRunCheckpoint } from './writeRunCheckpoint';
 
 /** Options of {@link trainDensityModel}. */
 export interface TrainOptions {
@@ -119,6 +118,8 @@ export interface TrainOptions {
   command?: string;
   /** Where one-line messages go. Default: stderr. */
   log?: (line: string) => void;
+  /** Engine of the steps: `onnx` or `tfjs`; default `DENSITY_ENGINE`, else ONNX Runtime. */
+  engine?: TrainingEngineName;
 }
 
 /** What {@link TrainOptions.onEpochEnd} receives. */
@@ -160,12 +161,6 @@ export interface TrainResult {
   /** The newest checkpoint directory. */
   checkpoint: string | null;
 }
-
-/** Keras `ModelCheckpoint` file name of the original: `weights-improvement-{epoch:02d}-{val_acc:.2f}`. */
-export function improvementName(epoch: number, valAcc: number): string {
-  return `weights-improvement-${String(epoch).padStart(2, '0')}-${valAcc.toFixed(2)}`;
-}
-const IMPROVEMENT_RE = /^weights-improvement-(\d+)-\d\.\d\d$/;
 
 /** Epoch-mean loss and accuracy accumulator. */
 interface Sums {
@@ -213,45 +208,6 @@ export async function evaluateDataset(
   return { loss: sums.lossSum / sums.seen, acc: sums.correct / sums.seen };
 }
 
-/**
- * One optimisation step (training mode: batch statistics, dropout; BN moving averages updated).
- * @returns The batch's mean loss and correct count.
- */
-function trainStep(
-  model: tf.LayersModel,
-  optimizer: tf.Optimizer,
-  variables: tf.Variable[],
-  xs: tf.Tensor4D,
-  ys: tf.Tensor2D,
-): { loss: number; correct: number } {
-  let correctT: tf.Tensor | undefined;
-  const lossT = optimizer.minimize(
-    () => {
-      const p = model.apply(xs, { training: true }) as tf.Tensor2D;
-      correctT = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(p, 1), tf.argMax(ys, 1)), 'float32')));
-      return tf.mean(tf.metrics.categoricalCrossentropy(ys, p)) as tf.Scalar;
-    },
-    true,
-    variables,
-  );
-  try {
-    const loss = lossT!.dataSync()[0];
-    const correct = correctT!.dataSync()[0];
-    return { loss, correct };
-  } finally {
-    tf.dispose([lossT!, correctT!]);
-  }
-}
-
-function listImprovements(outDir: string): { name: string; epoch: number }[] {
-  if (!fs.existsSync(outDir)) return [];
-  return fs
-    .readdirSync(outDir)
-    .map((name) => ({ name, m: IMPROVEMENT_RE.exec(name) }))
-    .filter((e) => e.m !== null && fs.existsSync(path.join(outDir, e.name, 'model.json')))
-    .map((e) => ({ name: e.name, epoch: Number(e.m![1]) }));
-}
-
 /** About `images` training images (a fixed seeded sample), un-augmented, as input batches. */
 async function* recalibrationInputs(
   ds: ImageDataset,
@@ -274,6 +230,174 @@ async function* recalibrationInputs(
 
 const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** Train the batches of one epoch (from `run.stepInEpoch`); returns the sums and seconds. */
+async function trainEpoch(
+  run: TrainRun,
+  epoch: number,
+  callbacks: TrainCallback[],
+): Promise<Sums & { seconds: number }> {
+  run.rng.setState(run.epochRngState);
+  const sums: Sums = run.partial
+    ? { lossSum: run.partial.lossSum, correct: run.partial.correct, seen: run.partial.seen }
+    : { lossSum: 0, correct: 0, seen: 0 };
+  const before = run.partial?.seconds ?? 0;
+  const started = Date.now();
+  const seconds = () => before + (Date.now() - started) / 1000;
+  run.engine.setLearningRate(run.lr);
+  const batches = datasetBatches(run.trainSet, {
+    batchSize: run.batchSize,
+    inputSize: run.inputSize,
+    shuffle: true,
+    rng: run.rng,
+    augment: run.augment,
+    startBatch: run.stepInEpoch,
+  });
+  for await (const batch of batches) {
+    if (batch.index >= run.stepsPerEpoch) {
+      tf.dispose([batch.xs, batch.ys]);
+      break;
+    }
+    const n = batch.items.length;
+    try {
+      const r = await run.engine.trainStep(batch.xs, batch.ys);
+      sums.lossSum += r.loss * n;
+      sums.correct += r.correct;
+      sums.seen += n;
+    } finally {
+      tf.dispose([batch.xs, batch.ys]);
+    }
+    run.stepInEpoch = batch.index + 1;
+    const logs = {
+      epoch,
+      step: run.stepInEpoch,
+      loss: sums.lossSum / sums.seen,
+      acc: sums.correct / sums.seen,
+      seen: sums.seen,
+      seconds: seconds(),
+      images: n,
+    };
+    await nextTick(); // let SIGINT/SIGTERM handlers run between batches
+    for (const c of callbacks) c.onBatchEnd?.(run, logs);
+    if (run.stopRequested) break;
+  }
+  return { ...sums, seconds: seconds() };
+}
+
+/** Validation, callbacks and the checkpoint at the end of an epoch. */
+async function endEpoch(
+  run: TrainRun,
+  epoch: number,
+  sums: Sums & { seconds: number },
+  trainEnded: number,
+  options: TrainOptions,
+  callbacks: TrainCallback[],
+): Promise<void> {
+  run.engine.syncModel();
+  const images = options.bnRecalibrationImages ?? 0;
+  if (images > 0) {
+    const inputs = recalibrationInputs(run.trainSet, images, run.batchSize, run.inputSize);
+    await recalibrateBatchNorm(run.model, inputs);
+    run.engine.reloadFromModel();
+  }
+  const val = await evaluateDataset(run.model, run.valSet, run.inputSize, run.batchSize);
+  const logs: EpochLogs = {
+    epoch,
+    loss: sums.lossSum / sums.seen,
+    acc: sums.correct / sums.seen,
+    valLoss: val.loss,
+    valAcc: val.acc,
+    lr: run.lr,
+    nextLr: run.lr,
+    improved: false,
+    trainSeconds: sums.seconds,
+    seconds: sums.seconds + (Date.now() - trainEnded) / 1000,
+    seen: sums.seen,
+  };
+  for (const c of callbacks) await c.onEpochEnd?.(run, logs);
+  run.epochsCompleted = epoch;
+  run.stepInEpoch = 0;
+  run.partial = null;
+  run.epochRngState = run.rng.state();
+  run.lr = logs.nextLr;
+  run.engine.setLearningRate(run.lr);
+  await writeRunCheckpoint(run);
+  for (const c of callbacks) await c.afterCheckpoint?.(run, logs);
+  options.onEpochEnd?.({
+    epoch,
+    epochs: run.epochs,
+    loss: logs.loss,
+    acc: logs.acc,
+    valLoss: val.loss,
+    valAcc: val.acc,
+    lr: logs.lr,
+    nextLr: run.lr,
+    improved: logs.improved,
+    imagesPerSecond: sums.seen / Math.max(logs.trainSeconds, 1e-9),
+    seconds: logs.seconds,
+    numTensors: tf.memory().numTensors,
+    history: run.history,
+  });
+}
+
+/** The epochs; returns whether the run was interrupted. */
+async function fit(
+  run: TrainRun,
+  options: TrainOptions,
+  callbacks: TrainCallback[],
+): Promise<boolean> {
+  while (run.epochsCompleted < run.epochs) {
+    const epoch = run.epochsCompleted + 1;
+    if (options.signal?.aborted && run.stepInEpoch === 0) {
+      const at = run.lastCheckpoint ? path.basename(run.lastCheckpoint) : '(none yet)';
+      run.log(
+        `interrupted after epoch ${run.epochsCompleted}; checkpoint ${at}; continue with --resume`,
+      );
+      return true;
+    }
+    const sums = await trainEpoch(run, epoch, callbacks);
+    const trainEnded = Date.now();
+    if (run.stopRequested) {
+      run.partial = {
+        lossSum: sums.lossSum,
+        correct: sums.correct,
+        seen: sums.seen,
+        seconds: sums.seconds,
+      };
+      const dir = await writeRunCheckpoint(run);
+      run.log(
+        `interrupted in epoch ${epoch} after ${run.stepInEpoch}/${run.stepsPerEpoch} batches; checkpoint ${path.basename(dir)} written; continue with --resume`,
+      );
+      return true;
+    }
+    await endEpoch(run, epoch, sums, trainEnded, options, callbacks);
+  }
+  return false;
+}
+
+/** After a completed run `outDir` itself becomes a model directory with the best weights. */
+async function writeFinalModel(run: TrainRun, options: TrainOptions): Promise<void> {
+  const best = run.best!;
+  const bestModel = await loadDensityModel(path.join(run.outDir, best.name));
+  try {
+    const meta = bestModel.metadata;
+    await saveDensityModel(bestModel.model, run.outDir, {
+      ...meta,
+      provenance: {
+        ...meta.provenance,
+        // The command of the run that completed (the best epoch may come from an earlier,
+        // resumed run with a smaller --epochs).
+        ...(options.command !== undefined ? { command: options.command } : {}),
+        // Every run that contributed, when the training was resumed.
+        ...(run.runs.length > 1 ? { trainingRuns: run.runs } : {}),
+        epochs: run.epochsCompleted,
+        bestCheckpoint: best.name,
+      },
+    });
+  } finally {
+    bestModel.model.dispose();
+  }
+}
+
 /**
  * Train a breast-density network (see the file comment for the recipe).
  *
@@ -281,409 +405,55 @@ const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  * `checkpoint-eNNNN-sNNNNN/` (resume state), `acc_train.txt`, `acc_val.txt`, `loss_train.txt`,
  * `loss_val.txt`, `history.csv`; when the run completes, `outDir` itself becomes a model
  * directory holding the best weights (`loadDensityModel(outDir)`). All writes are atomic.
- * @param options Data, output, input size, epochs, optimiser, schedule, seed, resume…
+ * @param options Data, output, input size, epochs, optimiser, schedule, seed, resume, engine…
  * @returns History, best epoch, whether interrupted. Tensors: none returned; the created model
- *   is disposed (a model passed in `options.model` is trained in place and kept).
+ *   is disposed (a model passed in `options.model` is trained in place and kept). The engine's
+ *   session is released.
  * @throws InputError for a missing/empty dataset, an unwritable output folder, `resume` without
- *   a checkpoint, or a checkpoint made with other settings.
+ *   a checkpoint, or a checkpoint made with other settings; UsageError for a bad or unavailable
+ *   forced engine.
  */
 export async function trainDensityModel(options: TrainOptions): Promise<TrainResult> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const inputSize = resolveInputSize(options.inputSize);
-  const epochs = options.epochs ?? 100;
-  const batchSize = options.batchSize ?? 4;
-  const optimizerName: OptimizerName = options.optimizer ?? 'sgd';
-  const seed = options.seed ?? 0;
-  const augment = options.augment === undefined ? ORIGINAL_AUGMENTATION : options.augment;
-  for (const [name, v, min] of [
-    ['epochs', epochs, 1],
-    ['batchSize', batchSize, 1],
-    ['maxStepsPerEpoch', options.maxStepsPerEpoch ?? 1, 1],
-  ] as const) {
-    tf.util.assert(
-      Number.isInteger(v) && v >= min,
-      () => `${name}: expected a whole number ≥ ${min}, got ${v}`,
-    );
-  }
-  const outDir = path.resolve(options.outDir);
-
-  const trainSet = readImageDataset(options.data, {
-    projection: options.projection,
-    split: options.trainSplit ?? 'train',
-  });
-  const valSet = readImageDataset(options.valData ?? options.data, {
-    projection: options.projection,
-    split: options.valSplit ?? 'val',
-  });
-  const projection = options.projection ?? trainSet.projection ?? null;
-  warnEmptyClasses(trainSet, valSet, log);
-  const createdOutDir = !fs.existsSync(outDir);
-  ensureWritableDir(outDir);
-  removeStaleTemporaries(outDir);
-  if (!options.resume) prepareTrainOutDir(outDir, options.overwrite === true);
-
-  if (tf.getBackend() === 'wasm') registerWasmTrainingKernels();
-  const config: TrainConfigFingerprint = {
-    inputSize,
-    batchSize,
-    optimizer: optimizerName,
-    projection,
-    seed,
-    augment: augment !== null,
-  };
-
-  const ownsModel = options.model === undefined;
-  let model: tf.LayersModel | undefined = options.model;
-  let optimizer: tf.Optimizer | undefined;
-  const schedule = createReduceLrOnPlateau(options.lrSchedule);
-  let history = emptyHistory();
-  let epochsCompleted = 0;
-  let stepInEpoch = 0;
-  let partial: PartialEpoch | null = null;
-  let best: TrainCheckpointState['best'] = null;
-  const rng = createRng(seed);
-  let epochRngState = rng.state();
-  let lr = options.learningRate ?? DEFAULT_LEARNING_RATES[optimizerName];
-  let lastCheckpoint: string | null = null;
-  const thisRun = options.command !== undefined ? [options.command] : [];
-  let runs: string[] = thisRun;
-
-  const metadataFor = (extra: Record<string, unknown>): ModelMetadata =>
-    createModelMetadata(
-      inputSize,
-      {
-        createdBy: 'train',
-        backend: tf.getBackend(),
-        data: options.data,
-        command: options.command,
-        optimizer: optimizerName,
-        learningRate: options.learningRate ?? DEFAULT_LEARNING_RATES[optimizerName],
-        batchSize,
-        seed,
-        augmentation: augment,
-        lrSchedule: schedule.options,
-        bnRecalibrationImages: options.bnRecalibrationImages ?? 0,
-        trainImages: trainSet.items.length,
-        valImages: valSet.items.length,
-        ...extra,
-      },
-      projection,
-    );
-
+  const { run, createdOutDir } = await startTrainRun(options);
+  const callbacks: TrainCallback[] = [
+    createReduceLrCallback(),
+    createHistoryCallback(),
+    createModelCheckpointCallback(options.keepAllImprovements ?? false),
+    createProgressCallback(run, options.progress ?? 'auto'),
+    createInterruptCallback(options.signal),
+  ];
   try {
-    if (options.resume) {
-      const checkpoints = listCheckpoints(outDir);
-      if (checkpoints.length === 0) {
-        throw new InputError(`${outDir}: no training checkpoint to resume (checkpoint-* folder)`);
-      }
-      const ckpt = loadTrainCheckpoint(checkpoints[checkpoints.length - 1]);
-      try {
-        const s = ckpt.state;
-        const diff = (Object.keys(config) as (keyof TrainConfigFingerprint)[]).filter(
-          (k) => JSON.stringify(config[k]) !== JSON.stringify(s.config[k]),
-        );
-        if (diff.length > 0) {
-          throw new InputError(
-            `${ckpt.dir}: checkpoint was made with other settings: ${diff
-              .map((k) => `${k} ${JSON.stringify(s.config[k])} (now ${JSON.stringify(config[k])})`)
-              .join(', ')}`,
-          );
-        }
-        const loaded = await loadDensityModel(ckpt.modelDir);
-        if (model) {
-          model.setWeights(loaded.model.getWeights());
-          loaded.model.dispose();
-        } else {
-          model = loaded.model;
-        }
-        optimizer = createOptimizer(optimizerName, s.lr);
-        await optimizer.setWeights(ckpt.optimizerWeights);
-        schedule.restore(s.schedule);
-        history = s.history;
-        epochsCompleted = s.epochsCompleted;
-        stepInEpoch = s.stepInEpoch;
-        partial = s.partial;
-        best = s.best;
-        epochRngState = s.epochRngState;
-        lr = s.lr;
-        runs = [...(s.runs ?? []), ...thisRun];
-        lastCheckpoint = ckpt.dir;
-      } finally {
-        tf.dispose(ckpt.optimizerWeights.map((w) => w.tensor));
-      }
-      // Best models of an epoch that never reached its checkpoint are stale.
-      for (const imp of listImprovements(outDir)) {
-        if (
-          imp.epoch > epochsCompleted ||
-          (!options.keepAllImprovements && imp.name !== best?.name)
-        ) {
-          fs.rmSync(path.join(outDir, imp.name), { recursive: true, force: true });
-        }
-      }
-      writeHistoryFiles(outDir, history);
-      log(
-        `resuming ${outDir} after epoch ${epochsCompleted}${stepInEpoch > 0 ? ` and ${stepInEpoch} batches` : ''} (lr ${lr})`,
-      );
-    } else {
-      if (listCheckpoints(outDir).length > 0) {
-        throw new InputError(
-          `${outDir}: holds a training checkpoint; use --resume to continue it, or another --out`,
-        );
-      }
-      if (!model) {
-        if (options.initModel) {
-          const loaded = await loadDensityModel(options.initModel);
-          if (loaded.metadata.inputSize.join('x') !== inputSize.join('x')) {
-            loaded.model.dispose();
-            throw new InputError(
-              `${options.initModel}: input size ${loaded.metadata.inputSize.join('x')} differs from the requested ${inputSize.join('x')}`,
-            );
-          }
-          model = loaded.model;
-        } else {
-          model = createDensityModel({ inputSize, seed });
-        }
-      }
-      optimizer = createOptimizer(optimizerName, lr);
-    }
-    const shape = model.inputs[0].shape;
-    tf.util.assert(
-      shape[1] === inputSize[0] && shape[2] === inputSize[1],
-      () => `model input ${JSON.stringify(shape)} does not match inputSize ${inputSize.join('x')}`,
-    );
-    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-
-    const stepsPerEpoch = Math.min(
-      batchCount(trainSet, batchSize),
-      options.maxStepsPerEpoch ?? Number.MAX_SAFE_INTEGER,
-    );
-    const imagesPerEpoch = Math.min(trainSet.items.length, stepsPerEpoch * batchSize);
-    const remainingImages = Math.max(
-      0,
-      (epochs - epochsCompleted) * imagesPerEpoch -
-        Math.min(stepInEpoch * batchSize, imagesPerEpoch),
-    );
-    const progress = createProgress({
-      total: remainingImages,
-      label: `train ${projection ?? ''}`.trim(),
-      unit: 'images',
-      sink: options.progress ?? 'auto',
-    });
-    let imagesDone = 0;
-    let interrupted = false;
+    let interrupted: boolean;
     try {
-      while (epochsCompleted < epochs && !interrupted) {
-        const epoch = epochsCompleted + 1;
-        if (options.signal?.aborted && stepInEpoch === 0) {
-          interrupted = true;
-          log(
-            `interrupted after epoch ${epochsCompleted}; checkpoint ${lastCheckpoint ? path.basename(lastCheckpoint) : '(none yet)'}; continue with --resume`,
-          );
-          break;
-        }
-        rng.setState(epochRngState);
-        const sums: Sums = partial
-          ? { lossSum: partial.lossSum, correct: partial.correct, seen: partial.seen }
-          : { lossSum: 0, correct: 0, seen: 0 };
-        const secondsBefore = partial?.seconds ?? 0;
-        const started = Date.now();
-        let step = stepInEpoch;
-        setLearningRate(optimizer, lr);
-        const batches = datasetBatches(trainSet, {
-          batchSize,
-          inputSize,
-          shuffle: true,
-          rng,
-          augment,
-          startBatch: stepInEpoch,
-        });
-        for await (const batch of batches) {
-          if (batch.index >= stepsPerEpoch) {
-            tf.dispose([batch.xs, batch.ys]);
-            break;
-          }
-          try {
-            const r = trainStep(model, optimizer, variables, batch.xs, batch.ys);
-            const n = batch.items.length;
-            sums.lossSum += r.loss * n;
-            sums.correct += r.correct;
-            sums.seen += n;
-            imagesDone += n;
-          } finally {
-            tf.dispose([batch.xs, batch.ys]);
-          }
-          step = batch.index + 1;
-          const elapsed = secondsBefore + (Date.now() - started) / 1000;
-          progress.update(imagesDone, {
-            epoch: `${epoch}/${epochs}`,
-            step: `${step}/${stepsPerEpoch}`,
-            loss: sums.lossSum / sums.seen,
-            acc: sums.correct / sums.seen,
-            'img/s': Number((sums.seen / Math.max(elapsed, 1e-9)).toFixed(2)),
-          });
-          await nextTick(); // let SIGINT/SIGTERM handlers run between batches
-          if (options.signal?.aborted && step < stepsPerEpoch) {
-            interrupted = true;
-            break;
-          }
-        }
-        if (interrupted) {
-          partial = {
-            ...sums,
-            seconds: secondsBefore + (Date.now() - started) / 1000,
-          };
-          lastCheckpoint = await saveTrainCheckpoint(
-            outDir,
-            model,
-            optimizer,
-            {
-              epochsCompleted,
-              stepInEpoch: step,
-              epochRngState,
-              partial,
-              lr,
-              schedule: schedule.state(),
-              best,
-              history,
-              config,
-              runs,
-            },
-            metadataFor({ epochs: epochsCompleted }),
-          );
-          log(
-            `interrupted in epoch ${epoch} after ${step}/${stepsPerEpoch} batches; checkpoint ${path.basename(lastCheckpoint)} written; continue with --resume`,
-          );
-          break;
-        }
-        const trainSeconds = secondsBefore + (Date.now() - started) / 1000;
-        if ((options.bnRecalibrationImages ?? 0) > 0) {
-          await recalibrateBatchNorm(
-            model,
-            recalibrationInputs(trainSet, options.bnRecalibrationImages!, batchSize, inputSize),
-          );
-        }
-        const val = await evaluateDataset(model, valSet, inputSize, batchSize);
-        const seconds = secondsBefore + (Date.now() - started) / 1000;
-        const loss = sums.lossSum / sums.seen;
-        const acc = sums.correct / sums.seen;
-        const decision = schedule.onEpochEnd(val.loss, lr);
-        history.loss.push(loss);
-        history.acc.push(acc);
-        history.val_loss.push(val.loss);
-        history.val_acc.push(val.acc);
-        history.lr.push(lr);
-        history.seconds.push(Number(seconds.toFixed(3)));
-        // Keras ModelCheckpoint(save_best_only, monitor val_acc): strictly greater than the best.
-        const improved = best === null || val.acc > best.valAcc;
-        const previousBest = best;
-        if (improved) {
-          best = { valAcc: val.acc, epoch, name: improvementName(epoch, val.acc) };
-          await saveDensityModel(
-            model,
-            path.join(outDir, best.name),
-            metadataFor({
-              epochs: epoch,
-              bestEpoch: epoch,
-              valAccuracy: val.acc,
-              valLoss: val.loss,
-            }),
-          );
-        }
-        epochsCompleted = epoch;
-        stepInEpoch = 0;
-        partial = null;
-        epochRngState = rng.state();
-        lr = decision.lr;
-        lastCheckpoint = await saveTrainCheckpoint(
-          outDir,
-          model,
-          optimizer,
-          {
-            epochsCompleted,
-            stepInEpoch: 0,
-            epochRngState,
-            partial: null,
-            lr,
-            schedule: schedule.state(),
-            best,
-            history,
-            config,
-            runs,
-          },
-          metadataFor({ epochs: epochsCompleted }),
-        );
-        writeHistoryFiles(outDir, history);
-        if (improved && previousBest && !options.keepAllImprovements) {
-          fs.rmSync(path.join(outDir, previousBest.name), { recursive: true, force: true });
-        }
-        if (decision.reduced)
-          log(`epoch ${epoch}: ReduceLROnPlateau reducing learning rate to ${lr}`);
-        options.onEpochEnd?.({
-          epoch,
-          epochs,
-          loss,
-          acc,
-          valLoss: val.loss,
-          valAcc: val.acc,
-          lr: history.lr[history.lr.length - 1],
-          nextLr: lr,
-          improved,
-          imagesPerSecond: sums.seen / Math.max(trainSeconds, 1e-9),
-          seconds,
-          numTensors: tf.memory().numTensors,
-          history,
-        });
-      }
+      interrupted = await fit(run, options, callbacks);
     } finally {
-      progress.stop();
+      for (const c of callbacks) c.onTrainEnd?.(run);
     }
-
-    let modelDir: string | null = null;
-    if (!interrupted && epochsCompleted >= epochs && best) {
-      // The run is complete: outDir itself becomes a model directory with the best weights.
-      const bestModel = await loadDensityModel(path.join(outDir, best.name));
-      try {
-        const meta = bestModel.metadata;
-        await saveDensityModel(bestModel.model, outDir, {
-          ...meta,
-          provenance: {
-            ...meta.provenance,
-            // The command of the run that completed (the best epoch may come from an earlier,
-            // resumed run with a smaller --epochs).
-            ...(options.command !== undefined ? { command: options.command } : {}),
-            // Every run that contributed, when the training was resumed.
-            ...(runs.length > 1 ? { trainingRuns: runs } : {}),
-            epochs: epochsCompleted,
-            bestCheckpoint: best.name,
-          },
-        });
-      } finally {
-        bestModel.model.dispose();
-      }
-      modelDir = outDir;
-    }
+    const complete = !interrupted && run.epochsCompleted >= run.epochs && run.best !== null;
+    if (complete) await writeFinalModel(run, options);
+    const best = run.best;
     return {
-      history,
-      epochsCompleted,
+      history: run.history,
+      epochsCompleted: run.epochsCompleted,
       best: best
-        ? { valAcc: best.valAcc, epoch: best.epoch, dir: path.join(outDir, best.name) }
+        ? { valAcc: best.valAcc, epoch: best.epoch, dir: path.join(run.outDir, best.name) }
         : null,
-      modelDir,
+      modelDir: complete ? run.outDir : null,
       interrupted,
-      checkpoint: lastCheckpoint,
+      checkpoint: run.lastCheckpoint,
     };
   } catch (err) {
     // A run that failed before writing anything leaves no empty output folder behind.
     if (
       createdOutDir &&
-      fs.existsSync(outDir) &&
-      fs.readdirSync(outDir).every((n) => n === outputMarker.name)
+      fs.existsSync(run.outDir) &&
+      fs.readdirSync(run.outDir).every((n) => n === outputMarker.name)
     ) {
-      fs.rmSync(outDir, { recursive: true });
+      fs.rmSync(run.outDir, { recursive: true });
     }
     throw err;
   } finally {
-    optimizer?.dispose();
-    if (ownsModel) model?.dispose();
+    await run.engine.dispose();
+    if (options.model === undefined) run.model.dispose();
   }
 }

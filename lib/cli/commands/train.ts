@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
 import { checkWasmSizeLimit } from '../../backend/checkWasmSizeLimit';
+import { requestedEngine } from '../../engine/createDensityEngine';
 import { initBackend } from '../../backend/initBackend';
 import { UsageError } from '../../errors';
 import { failureCleanup } from '../../io/failureCleanup';
@@ -151,8 +152,11 @@ export function registerTrainCommand(program: Command): void {
         throw new UsageError('--overwrite and --resume exclude each other');
       }
       await initBackend();
-      // Where training runs today (TF.js): refuse sizes the wasm heap cannot hold.
-      checkWasmSizeLimit('train', opts.size, opts.batch, tf.getBackend());
+      // Training on TF.js (DENSITY_ENGINE=tfjs): refuse sizes the wasm heap cannot hold. ONNX
+      // Runtime, the default, trains in the machine's memory.
+      if (requestedEngine() === 'tfjs') {
+        checkWasmSizeLimit('train', opts.size, opts.batch, tf.getBackend());
+      }
       const controller = new AbortController();
       let signalled: NodeJS.Signals | null = null;
       const onSignal = (sig: NodeJS.Signals): void => {
