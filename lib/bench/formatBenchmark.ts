@@ -161,11 +161,15 @@ export function formatBenchmark(r: BenchmarkResult): string {
       '-',
     ]);
   }
+  const m = (x: Measured | null) =>
+    x === null ? '-' : isSummary(x) ? cell(x) : `unavailable: ${x.unavailable}`;
+  const ratioOf = (a: Measured | null, b: Measured) =>
+    a && isSummary(a) && isSummary(b) ? `${(a.median / b.median).toFixed(2)}×` : '-';
   rows.push([
-    'training step, batch 4 (per image, TF.js)',
-    isSummary(r.trainStep) ? cell(r.trainStep) : `unavailable: ${r.trainStep.unavailable}`,
-    '',
-    '',
+    'training step, batch 4 (per image)',
+    m(r.trainStepTfjs),
+    m(r.trainStep),
+    ratioOf(r.trainStepTfjs, r.trainStep),
   ]);
   const f = r.forward.after.median;
   return [

@@ -6,3 +6,4 @@ export * from './trainStepWorker';
 export * from './runTorchReference';
 export * from './runPytorchComparison';
 export * from './timeOnnxFile';
+export * from './timeOnnxTrainStep';

@@ -28,6 +28,7 @@ import type { ImageItem, ImagePrediction } from '../parallel/predictImageFunctio
 import { countFlops } from './countFlops';
 import { runPytorchComparison, type PytorchComparison } from './runPytorchComparison';
 import { timeOnnxFile } from './timeOnnxFile';
+import { timeOnnxTrainStep } from './timeOnnxTrainStep';
 import { summarizeTimes, type TimeSummary } from './summarizeTimes';
 import type { TrainStepInit } from './trainStepWorker';
 
@@ -96,8 +97,10 @@ export interface BenchmarkResult {
    * `workers` threads against one worker.
    */
   throughputAlternative: { label: string; rate: TimeSummary } | null;
-  /** One training step (forward, backward, Adam update), batch 4, ms per image. */
+  /** One training step of the default engine (ONNX Runtime: SGD-Nesterov), batch 4, ms per image. */
   trainStep: Measured;
+  /** The TF.js training step (Adam, its own worker), batch 4, ms per image; null without baseline. */
+  trainStepTfjs: Measured | null;
   /** Peak resident memory of the process (all threads), MB. */
   peakRssMb: number;
   /** GFLOP/s of the batch-1 forward pass of the default engine. */
@@ -167,6 +170,15 @@ async function timeTrainStep(
     return { unavailable: `training step failed: ${errorMessage(err).split('\n')[0]}` };
   } finally {
     await pool.close();
+  }
+}
+
+/** A measurement, or why it failed (the message's first line). */
+async function measured(fn: () => Promise<TimeSummary>): Promise<Measured> {
+  try {
+    return await fn();
+  } catch (err) {
+    return { unavailable: `failed: ${errorMessage(err).split('\n')[0]}` };
   }
 }
 
@@ -316,8 +328,18 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
       after.kind === 'onnx'
         ? await onnxThroughput(model, after, dB, batch, workers, repeats)
         : await tfjsThroughput(model, d1, [h, w], workers, repeats);
-    log('training step, batch 4 (TF.js, in its own worker thread)');
-    const trainStep = await timeTrainStep([h, w], warmup, repeats);
+    log(`training step, batch 4 (${after.kind === 'onnx' ? 'ONNX Runtime' : 'TF.js'})`);
+    const trainStep =
+      after.kind === 'onnx'
+        ? await measured(
+            async () => (await timeOnnxTrainStep([h, w], 4, warmup, Math.min(repeats, 3))).step,
+          )
+        : await timeTrainStep([h, w], warmup, repeats);
+    let trainStepTfjs: Measured | null = null;
+    if (before) {
+      log('training step, batch 4 (TF.js, in its own worker thread)');
+      trainStepTfjs = await timeTrainStep([h, w], warmup, repeats);
+    }
     const onnxFile = options.onnxFile
       ? {
           file: options.onnxFile,
@@ -341,6 +363,7 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
       gradcamAdd6,
       ...tp,
       trainStep,
+      trainStepTfjs,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
       gflops: flopsPerImage / (forward.after.median / 1000) / 1e9,
       pytorch,

@@ -73,6 +73,11 @@ export function registerBenchCommand(program: Command): void {
           onnxFile: opts.onnx,
           log: (l) => process.stderr.write(`bench: ${l}\n`),
         });
+        if (result.trainStepTfjs && 'unavailable' in result.trainStepTfjs) {
+          process.stderr.write(
+            `bench: TF.js training step unavailable: ${result.trainStepTfjs.unavailable}\n`,
+          );
+        }
         if ('unavailable' in result.trainStep) {
           process.stderr.write(
             `bench: training step unavailable: ${result.trainStep.unavailable}\n`,
