@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors';
 import { ensureWritableDir, removeStaleTemporaries } from '../io/atomicWrite';
 import { prepareTrainOutDir } from './prepareTrainOutDir';
+import { removeUnusedOutDir } from './removeUnusedOutDir';
 import { warnEmptyClasses } from './warnEmptyClasses';
 import { createDensityModel, resolveInputSize } from '../model/createDensityModel';
 import { loadDensityModel } from '../modelFiles/loadDensityModel';
@@ -281,8 +282,7 @@ export async function startTrainRun(
     }
     return { run, createdOutDir };
   } catch (err) {
-    if (createdOutDir && fs.existsSync(s.outDir) && fs.readdirSync(s.outDir).length === 0)
-      fs.rmdirSync(s.outDir);
+    removeUnusedOutDir(createdOutDir, s.outDir);
     throw err;
   }
 }

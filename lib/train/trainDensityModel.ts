@@ -34,7 +34,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { outputMarker } from '../io/outputMarker';
 import { loadDensityModel } from '../modelFiles/loadDensityModel';
 import { saveDensityModel } from '../modelFiles/saveDensityModel';
 import type { ProgressState } from '../progress/createProgress';
@@ -50,6 +49,7 @@ import { createProgressCallback } from './createProgressCallback';
 import { createReduceLrCallback } from './createReduceLrCallback';
 import type { ReduceLrOnPlateauOptions } from './reduceLrOnPlateau';
 import { recalibrateBatchNorm } from './recalibrateBatchNorm';
+import { removeUnusedOutDir } from './removeUnusedOutDir';
 import { startTrainRun } from './startTrainRun';
 import type { TrainCallback, EpochLogs } from './trainCallback';
 import type { TrainHistory } from './trainingHistory';
@@ -444,13 +444,7 @@ export async function trainDensityModel(options: TrainOptions): Promise<TrainRes
     };
   } catch (err) {
     // A run that failed before writing anything leaves no empty output folder behind.
-    if (
-      createdOutDir &&
-      fs.existsSync(run.outDir) &&
-      fs.readdirSync(run.outDir).every((n) => n === outputMarker.name)
-    ) {
-      fs.rmSync(run.outDir, { recursive: true });
-    }
+    removeUnusedOutDir(createdOutDir, run.outDir);
     throw err;
   } finally {
     await run.engine.dispose();
