@@ -106,18 +106,19 @@ const TEST_PYTHON = '/usr/bin/python3';
 
 /**
  * Make `npm test` run every test: /usr/bin/python3 must import h5py and numpy, or the 20
- * Keras-import tests cannot write their fixture. Installed like Jupyter when missing. Returns a
- * warning (tests would fail) or null; never stops the set-up (the notebooks do not need it).
+ * Keras-import tests cannot write their fixture, and torch, for the PyTorch side-by-side
+ * reference of the bench and its tests. Installed like Jupyter when missing. Returns a warning
+ * (tests would fail) or null; never stops the set-up (the notebooks do not need it).
  */
 function ensureTestPython({ install, quiet }) {
   const ok = () =>
-    spawnSync(TEST_PYTHON, ['-c', 'import h5py, numpy'], { stdio: 'ignore' }).status === 0;
+    spawnSync(TEST_PYTHON, ['-c', 'import h5py, numpy, torch'], { stdio: 'ignore' }).status === 0;
   if (ok()) return null;
   const hint = `apt-get install ${j.VERSIONS.aptTests.join(' ')}`;
-  if (install === false) return `${TEST_PYTHON} cannot import h5py and numpy (${hint})`;
+  if (install === false) return `${TEST_PYTHON} cannot import h5py, numpy and torch (${hint})`;
   log(
     quiet,
-    `setup: installing h5py and numpy for ${TEST_PYTHON} (the Keras-import tests need them)`,
+    `setup: installing h5py, numpy and torch for ${TEST_PYTHON} (the Keras-import tests and the PyTorch reference need them)`,
   );
   const failure = installPackages({
     apt: j.VERSIONS.aptTests,
@@ -127,7 +128,7 @@ function ensureTestPython({ install, quiet }) {
     quiet,
   });
   if (failure) return failure;
-  return ok() ? null : `h5py was installed but ${TEST_PYTHON} cannot import it (${hint})`;
+  return ok() ? null : `h5py/torch were installed but ${TEST_PYTHON} cannot import them (${hint})`;
 }
 
 /** Execute a one-cell notebook through the user-level kernelspec; returns a failure message or null. */
