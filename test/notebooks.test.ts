@@ -123,15 +123,18 @@ describe('environment', () => {
     assert.equal(pkg.dependencies['@tensorflow/tfjs'], jupyter.VERSIONS.npm['@tensorflow/tfjs']);
   });
 
-  test("the README's set-up makes every test runnable: /usr/bin/python3 imports h5py and numpy", () => {
-    // test/keras.test.ts writes its HDF5 fixture with them; environment/setup.js (npm run setup,
-    // npm run tutorial) installs environment/versions.json's aptTests when they are missing.
-    assert.deepEqual(jupyter.VERSIONS.aptTests, ['python3-h5py', 'python3-numpy']);
-    const r = spawnSync('/usr/bin/python3', ['-c', 'import h5py, numpy'], { encoding: 'utf8' });
+  test("the README's set-up makes every test runnable: /usr/bin/python3 imports h5py, numpy and torch", () => {
+    // test/keras.test.ts writes its HDF5 fixture with h5py and numpy, test/torchReference.test.ts
+    // and the bench run the PyTorch reference; environment/setup.js (npm run setup, npm run
+    // tutorial) installs environment/versions.json's aptTests when they are missing.
+    assert.deepEqual(jupyter.VERSIONS.aptTests, ['python3-h5py', 'python3-numpy', 'python3-torch']);
+    const r = spawnSync('/usr/bin/python3', ['-c', 'import h5py, numpy, torch'], {
+      encoding: 'utf8',
+    });
     assert.equal(
       r.status,
       0,
-      `run npm run setup (or apt-get install python3-h5py python3-numpy): ${r.stderr}`,
+      `run npm run setup (or apt-get install python3-h5py python3-numpy python3-torch): ${r.stderr}`,
     );
   });
 
