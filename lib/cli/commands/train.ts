@@ -66,7 +66,7 @@ interface TrainCliOptions {
  * SIGINT/SIGTERM stop at the next batch, write a resumable checkpoint and exit with 130/143.
  */
 export function registerTrainCommand(program: Command): void {
-  program
+  const command = program
     .command('train')
     .description(
       'Train the breast-density ResNet on <data>/<PROJECTION>/{train,val}/{A,B,C,D}/ (original recipe: augmentation, SGD, ReduceLROnPlateau on val_loss, best checkpoint on val_acc, history files). Resumable after any interruption with --resume.',
@@ -75,7 +75,13 @@ export function registerTrainCommand(program: Command): void {
     .requiredOption(
       '--out <dir>',
       'output folder: weights-improvement-*/ (best model), checkpoint-*/, acc_*.txt, loss_*.txt, history.csv; the best model itself at the end',
-    )
+    );
+  addTrainOptions(command).action(runTrainCommand);
+}
+
+/** The options of `train` (commander), in help order. */
+function addTrainOptions(command: Command): Command {
+  return command
     .option('--projection <view>', `projection folder to train on (${PROJECTIONS.join(', ')})`)
     .option('--size <N|WxH>', 'network input size', parseSizeOption('--size', 32, 4096), [650, 650])
     .option('--epochs <N>', 'total epochs', parseIntOption('--epochs', 1, 100_000), 100)
@@ -131,102 +137,115 @@ export function registerTrainCommand(program: Command): void {
       '--overwrite',
       'replace a previous training output at --out (only the files training wrote; a trained model there is refused without it)',
     )
-    .option('--keep-all-improvements', 'keep every weights-improvement-* folder, not only the best')
-    .action(async (opts: TrainCliOptions) => {
-      if (opts.projection !== undefined && !isProjection(opts.projection)) {
-        throw new UsageError(
-          `--projection: expected one of ${PROJECTIONS.join(', ')}, got "${opts.projection}"`,
-        );
-      }
-      if (!isOptimizerName(opts.optimizer)) {
-        throw new UsageError(
-          `--optimizer: expected one of ${OPTIMIZER_NAMES.join(', ')}, got "${opts.optimizer}"`,
-        );
-      }
-      if (opts.resume && opts.init) {
-        throw new UsageError(
-          '--init and --resume exclude each other (a resumed run has its weights)',
-        );
-      }
-      if (opts.resume && opts.overwrite) {
-        throw new UsageError('--overwrite and --resume exclude each other');
-      }
-      await initBackend();
-      // Training on TF.js (DENSITY_ENGINE=tfjs): refuse sizes the wasm heap cannot hold. ONNX
-      // Runtime, the default, trains in the machine's memory.
-      if (requestedEngine() === 'tfjs') {
-        checkWasmSizeLimit('train', opts.size, opts.batch, tf.getBackend());
-      }
-      const controller = new AbortController();
-      let signalled: NodeJS.Signals | null = null;
-      const onSignal = (sig: NodeJS.Signals): void => {
-        if (signalled) {
-          // Second signal: quit now. Every file is written atomically, nothing is half-written.
-          process.stderr.write(`breast-density: ${sig} again, quitting now\n`);
-          process.exit(sig === 'SIGINT' ? 130 : 143);
-        }
-        signalled = sig;
-        process.stderr.write(
-          `\nbreast-density: ${sig}: finishing the current batch and writing a checkpoint (again to quit now)\n`,
-        );
-        controller.abort();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      failureCleanup.signalsHandledByCommand++; // the CLI's own handler stands aside
-      try {
-        const result = await trainDensityModel({
-          data: opts.data,
-          outDir: opts.out,
-          projection: opts.projection as Projection | undefined,
-          inputSize: opts.size,
-          epochs: opts.epochs,
-          batchSize: opts.batch,
-          optimizer: opts.optimizer as OptimizerName,
-          learningRate: opts.lr,
-          lrSchedule: { factor: opts.factor, patience: opts.patience, minLr: opts.minLr },
-          seed: opts.seed,
-          augment: opts.augment ? undefined : null,
-          trainSplit: opts.trainSplit,
-          valSplit: opts.valSplit,
-          valData: opts.valData,
-          maxStepsPerEpoch: opts.stepsPerEpoch,
-          initModel: opts.init,
-          resume: opts.resume,
-          keepAllImprovements: opts.keepAllImprovements,
-          overwrite: opts.overwrite,
-          bnRecalibrationImages: opts.recalibrateBn,
-          signal: controller.signal,
-          command: ['breast-density', ...process.argv.slice(2)].map(shellQuote).join(' '),
-        });
-        const h = result.history;
-        const last = h.loss.length - 1;
-        if (result.interrupted) {
-          process.stderr.write(
-            `breast-density: stopped; resume with the same command and --resume (${result.checkpoint ?? 'no checkpoint yet'})\n`,
-          );
-          process.exit(signalled === 'SIGTERM' ? 143 : 130);
-        }
-        process.stdout.write(
-          [
-            `trained ${result.epochsCompleted} epochs into ${opts.out}`,
-            ...(last >= 0
-              ? [
-                  `  last epoch: loss ${h.loss[last].toFixed(4)} acc ${h.acc[last].toFixed(4)} val_loss ${h.val_loss[last].toFixed(4)} val_acc ${h.val_acc[last].toFixed(4)} lr ${h.lr[last]}`,
-                ]
-              : []),
-            ...(result.best
-              ? [
-                  `  best: epoch ${result.best.epoch}, val_acc ${result.best.valAcc.toFixed(4)} (${result.best.dir})`,
-                ]
-              : []),
-            ...(result.modelDir ? [`  model: ${result.modelDir} (the best weights)`] : []),
-          ].join('\n') + '\n',
-        );
-      } finally {
-        failureCleanup.signalsHandledByCommand--;
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      }
+    .option(
+      '--keep-all-improvements',
+      'keep every weights-improvement-* folder, not only the best',
+    );
+}
+
+/** Refuse contradictory or unknown option values (exit 1). */
+function checkTrainOptions(opts: TrainCliOptions): void {
+  if (opts.projection !== undefined && !isProjection(opts.projection)) {
+    throw new UsageError(
+      `--projection: expected one of ${PROJECTIONS.join(', ')}, got "${opts.projection}"`,
+    );
+  }
+  if (!isOptimizerName(opts.optimizer)) {
+    throw new UsageError(
+      `--optimizer: expected one of ${OPTIMIZER_NAMES.join(', ')}, got "${opts.optimizer}"`,
+    );
+  }
+  if (opts.resume && opts.init) {
+    throw new UsageError('--init and --resume exclude each other (a resumed run has its weights)');
+  }
+  if (opts.resume && opts.overwrite) {
+    throw new UsageError('--overwrite and --resume exclude each other');
+  }
+}
+
+/** What a finished run prints: epochs, the last epoch's figures, the best epoch, the model. */
+function trainSummary(result: Awaited<ReturnType<typeof trainDensityModel>>, out: string): string {
+  const h = result.history;
+  const last = h.loss.length - 1;
+  return (
+    [
+      `trained ${result.epochsCompleted} epochs into ${out}`,
+      ...(last >= 0
+        ? [
+            `  last epoch: loss ${h.loss[last].toFixed(4)} acc ${h.acc[last].toFixed(4)} val_loss ${h.val_loss[last].toFixed(4)} val_acc ${h.val_acc[last].toFixed(4)} lr ${h.lr[last]}`,
+          ]
+        : []),
+      ...(result.best
+        ? [
+            `  best: epoch ${result.best.epoch}, val_acc ${result.best.valAcc.toFixed(4)} (${result.best.dir})`,
+          ]
+        : []),
+      ...(result.modelDir ? [`  model: ${result.modelDir} (the best weights)`] : []),
+    ].join('\n') + '\n'
+  );
+}
+
+/** The action of `train`: checks, backend, signal handling (checkpoint then exit 130/143), the run. */
+async function runTrainCommand(opts: TrainCliOptions): Promise<void> {
+  checkTrainOptions(opts);
+  await initBackend();
+  // Training on TF.js (DENSITY_ENGINE=tfjs): refuse sizes the wasm heap cannot hold. ONNX
+  // Runtime, the default, trains in the machine's memory.
+  if (requestedEngine() === 'tfjs') {
+    checkWasmSizeLimit('train', opts.size, opts.batch, tf.getBackend());
+  }
+  const controller = new AbortController();
+  let signalled: NodeJS.Signals | null = null;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (signalled) {
+      // Second signal: quit now. Every file is written atomically, nothing is half-written.
+      process.stderr.write(`breast-density: ${sig} again, quitting now\n`);
+      process.exit(sig === 'SIGINT' ? 130 : 143);
+    }
+    signalled = sig;
+    process.stderr.write(
+      `\nbreast-density: ${sig}: finishing the current batch and writing a checkpoint (again to quit now)\n`,
+    );
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  failureCleanup.signalsHandledByCommand++; // the CLI's own handler stands aside
+  try {
+    const result = await trainDensityModel({
+      data: opts.data,
+      outDir: opts.out,
+      projection: opts.projection as Projection | undefined,
+      inputSize: opts.size,
+      epochs: opts.epochs,
+      batchSize: opts.batch,
+      optimizer: opts.optimizer as OptimizerName,
+      learningRate: opts.lr,
+      lrSchedule: { factor: opts.factor, patience: opts.patience, minLr: opts.minLr },
+      seed: opts.seed,
+      augment: opts.augment ? undefined : null,
+      trainSplit: opts.trainSplit,
+      valSplit: opts.valSplit,
+      valData: opts.valData,
+      maxStepsPerEpoch: opts.stepsPerEpoch,
+      initModel: opts.init,
+      resume: opts.resume,
+      keepAllImprovements: opts.keepAllImprovements,
+      overwrite: opts.overwrite,
+      bnRecalibrationImages: opts.recalibrateBn,
+      signal: controller.signal,
+      command: ['breast-density', ...process.argv.slice(2)].map(shellQuote).join(' '),
     });
+    if (result.interrupted) {
+      process.stderr.write(
+        `breast-density: stopped; resume with the same command and --resume (${result.checkpoint ?? 'no checkpoint yet'})\n`,
+      );
+      process.exit(signalled === 'SIGTERM' ? 143 : 130);
+    }
+    process.stdout.write(trainSummary(result, opts.out));
+  } finally {
+    failureCleanup.signalsHandledByCommand--;
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }
