@@ -266,9 +266,10 @@ for (const engine of TRAINING_ENGINES) {
       trainDensityModel({ ...base, epochs: 2, batchSize: 2, resume: true }),
       /checkpoint was made with other settings: batchSize 4 \(now 2\)/,
     );
+    // The finished run left its model: a new run there needs --overwrite (or --resume).
     await assert.rejects(
       trainDensityModel({ ...base, epochs: 2 }),
-      /holds a training checkpoint; use --resume/,
+      /holds a trained model \(model\.json\); choose another --out, or pass --overwrite/,
     );
   });
 }
