@@ -25,3 +25,4 @@ export * from './fast';
 export * from './parallel';
 export * from './train';
 export * from './phantom';
+export * from './workflows';

@@ -1,3 +1,4 @@
+import { createRng } from '../lib/data/createRng';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -22,7 +23,6 @@ import {
   rocAuc,
   rocCurve,
   rocOneVsRest,
-  createSeededRandom,
 } from '../lib/metrics';
 
 const close = (actual: number, expected: number, what: string, tol = 1e-12): void =>
@@ -292,8 +292,8 @@ test('percentileLinear matches numpy.percentile (linear)', () => {
 });
 
 test('seeded generator is reproducible and uniform-ish', () => {
-  const a = createSeededRandom(42);
-  const b = createSeededRandom(42);
+  const a = createRng(42, { rawState: true }).next;
+  const b = createRng(42, { rawState: true }).next;
   const xs = Array.from({ length: 10000 }, () => a());
   assert.deepEqual(
     xs.slice(0, 5),
@@ -362,7 +362,7 @@ test('evaluateGroups: views, sides with both views, exam only with four views', 
 });
 
 test('cohenKappaUnchecked (bootstrap inner loop) equals cohenKappa', () => {
-  const random = createSeededRandom(3);
+  const random = createRng(3, { rawState: true }).next;
   for (let t = 0; t < 50; t++) {
     const cm = Array.from({ length: 4 }, () =>
       Array.from({ length: 4 }, () => Math.floor(random() * 6)),

@@ -19,8 +19,9 @@ import * as fs from 'fs';
 import { spawnSync } from 'child_process';
 import { encodePng } from '../lib/io/png';
 import { fastModelForward } from '../lib/predict/forwardFunction';
-import { predictItems, type PredictItem } from '../lib/predict/predictItems';
-import { predictItemsInWorkers } from '../lib/parallel/predictItemsInWorkers';
+import type { ImageRef } from '../lib/data/imageRef';
+import { predictItems } from '../lib/predict/predictItems';
+import { predictItemsInWorkers } from '../lib/workflows/predictItemsInWorkers';
 import { createCam } from '../lib/cam';
 import { loadImage } from '../lib/data/loadImage';
 import { preprocessForNetwork } from '../lib/data/preprocessForNetwork';
@@ -124,13 +125,13 @@ test('predictItemsInWorkers: same rows and records as predictItems on the fast m
   await setupTf();
   const model = createDensityModel({ inputSize: SIZE, seed: 6 });
   const dir = makeTmpDir();
-  const items: PredictItem[] = Array.from({ length: 5 }, (_, i) => {
+  const items: ImageRef[] = Array.from({ length: 5 }, (_, i) => {
     const w = 80 + 7 * i;
     const h = 90 + 5 * i;
     const data = new Uint8Array(w * h).map((_, k) => (k * (i + 3) + (k % w) * 7) % 256);
     const file = path.join(dir, `img${i}.png`);
     fs.writeFileSync(file, encodePng({ width: w, height: h, channels: 1, bitDepth: 8, data }));
-    return { path: file, name: `img${i}.png`, trueClass: null, subject: '', projection: '' };
+    return { path: file, name: `img${i}.png`, trueClass: null, subject: null, projection: null };
   });
   const options = {
     inputSize: [SIZE, SIZE] as [number, number],

@@ -12,7 +12,6 @@ import { createModelMetadata, saveDensityModel } from '../lib/modelFiles';
 import { readImageDataset, loadImage, preprocessBatch } from '../lib/data';
 import {
   fastModelForward,
-  itemsFromFiles,
   layersModelForward,
   predictDataset,
   readPredictionCsv,
@@ -135,18 +134,6 @@ test('a linear-head model gets a softmax: outputs are probabilities', async () =
   tf.dispose([x, a, b]);
   model.dispose();
   soft.dispose();
-});
-
-test('itemsFromFiles: class from the parent folder, else from an original-style name', () => {
-  const items = itemsFromFiles(['/d/C/scan.png', '/d/x/124_1_a_MLO_L.png', '/d/x/other.png']);
-  assert.deepEqual(
-    items.map((i) => [i.trueClass, i.subject, i.projection, i.name]),
-    [
-      ['C', '', '', '/d/C/scan.png'],
-      ['A', '124', 'MLO_L', '/d/x/124_1_a_MLO_L.png'],
-      [null, '', '', '/d/x/other.png'],
-    ],
-  );
 });
 
 test('CLI predict writes the %.18e file and the CSV; metrics reads them back', () => {

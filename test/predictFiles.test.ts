@@ -4,9 +4,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
 import { InputError } from '../lib/errors';
+import { formatNumpyExponent } from '../lib/io/formatNumpyExponent';
 import {
   checkSameRowCount,
-  formatNumpyExponent,
   formatPredictionCsv,
   formatPredictionFile,
   loadPredictionFolder,

@@ -11,7 +11,8 @@ import { setupTf } from './helpers/tf';
 import { makeTmpDir } from './helpers/tmp';
 import { writeDataset } from './helpers/fixtures';
 import { createDensityModel } from '../lib/model';
-import { fastModelForward, predictItems, type PredictItem } from '../lib/predict';
+import type { ImageRef } from '../lib/data/imageRef';
+import { fastModelForward, predictItems } from '../lib/predict';
 import { createCam, type CamMethod } from '../lib/cam';
 import { createInferenceModel } from '../lib/fast';
 import { createOnnxEngine } from '../lib/engine/createOnnxEngine';
@@ -22,14 +23,14 @@ const SIZE = 32;
 const MB = 1024 * 1024;
 
 /** N predict items cycling over four small PNGs of a fresh dataset folder. */
-function predictItemsOnDisk(): PredictItem[] {
+function predictItemsOnDisk(): ImageRef[] {
   const files = writeDataset(path.join(makeTmpDir(), 'data'), { A: 2, B: 2 }, 48);
   return Array.from({ length: N }, (_, i) => ({
     path: files[i % files.length],
     name: `img_${i}`,
     trueClass: null,
-    subject: '',
-    projection: '',
+    subject: null,
+    projection: null,
   }));
 }
 

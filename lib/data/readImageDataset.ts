@@ -18,24 +18,23 @@ import * as path from 'path';
 import { InputError } from '../errors';
 import { TMP_INFIX } from '../io/atomicWrite';
 import { CLASS_NAMES, PROJECTIONS, isProjection, type Projection } from '../model/constants';
+import type { ImageRef } from './imageRef';
 import { hasImageExtension } from './loadImage';
+import { parseImagePath } from './parseImagePath';
 
-/** One image of a dataset. */
-export interface DatasetItem {
-  /** Absolute path. */
-  path: string;
+/**
+ * One image of a dataset: an {@link ImageRef} (`name` = `relPath`, `trueClass` = `className`,
+ * projection from the layout, else the file name) with its place in the listing.
+ */
+export interface DatasetItem extends ImageRef {
   /** Path relative to the dataset root given by the caller. */
   relPath: string;
   /** Class index in {@link ImageDataset.classNames} (0 = A). */
   label: number;
-  /** Class folder name, e.g. `B`. */
+  /** Class folder name, e.g. `B` (also `trueClass`: the folder wins over the file name). */
   className: string;
-  /** Projection from the layout or the file name, else null. */
-  projection: Projection | null;
   /** Split folder (`train`, `val`, `test`…) when the layout has one, else null. */
   split: string | null;
-  /** Subject id parsed from `<subject>_<n>_<class>_<proj>.<ext>`, else null. */
-  subject: string | null;
 }
 
 /** A file that is not part of the dataset, and why. */
@@ -78,21 +77,6 @@ export interface ReadImageDatasetOptions {
 
 /** Split folder names recognised when inferring the split from a path. */
 export const SPLIT_NAMES = ['train', 'val', 'validation', 'test'];
-
-const SUBJECT_RE = /^(.+?)_(\d+)_([A-Za-z]+)_((?:CC|MLO)_[LR])\.[A-Za-z]+$/;
-
-/**
- * Parse `<subject>_<n>_<class>_<projection>.<ext>` (the original's file names, e.g.
- * `124_1_A_CC_L.png`).
- * @returns The parts, or null when the name does not fit.
- */
-export function parseImageName(
-  fileName: string,
-): { subject: string; index: number; className: string; projection: Projection } | null {
-  const m = SUBJECT_RE.exec(fileName);
-  if (!m || !isProjection(m[4])) return null;
-  return { subject: m[1], index: Number(m[2]), className: m[3], projection: m[4] };
-}
 
 function subdirs(dir: string): string[] {
   return fs
@@ -223,6 +207,7 @@ export function readImageDataset(
   const items: DatasetItem[] = [];
   const skipped: SkippedFile[] = [];
   const warnings: string[] = [];
+  const disagreements: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     if (!entry.isDirectory()) {
       skipped.push({ path: path.join(dir, entry.name), reason: 'not inside a class folder' });
@@ -247,21 +232,24 @@ export function readImageDataset(
           skipped.push({ path: file, reason });
           continue;
         }
-        const parsed = parseImageName(name);
-        items.push({
-          path: file,
-          relPath: path.relative(absRoot, file),
-          label,
-          className,
-          projection: projection ?? parsed?.projection ?? null,
-          split,
-          subject: parsed?.subject ?? null,
+        const relPath = path.relative(absRoot, file);
+        const ref = parseImagePath(file, {
+          name: relPath,
+          classNames,
+          folder: { className, projection },
+          warn: (line) => disagreements.push(line),
         });
+        items.push({ ...ref, relPath, label, className, split });
         count++;
       }
     }
     if (count === 0) warnings.push(`${cdir}: class folder has no images`);
   });
+  if (disagreements.length > 0) {
+    warnings.push(
+      `${disagreements.length} file name(s) disagree with their folders (the folder wins), e.g. ${disagreements[0]}`,
+    );
+  }
   if (items.length === 0) {
     throw new InputError(
       `${dir}: no images found in the class folders${skipped.length ? ` (${skipped.length} file(s) skipped, e.g. ${skipped[0].path}: ${skipped[0].reason})` : ''}`,

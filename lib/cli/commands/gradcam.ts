@@ -8,16 +8,18 @@ import * as path from 'path';
 import type { Command } from 'commander';
 import { initBackend } from '../../backend/initBackend';
 import { CAM_METHODS, type CamMethod } from '../../cam/camTypes';
-import { describeImageFile, generateCamMaps, type CamJobItem } from '../../cam/generateCamMaps';
+import { generateCamMaps } from '../../workflows/generateCamMaps';
+import type { ImageRef } from '../../data/imageRef';
+import { parseImagePath } from '../../data/parseImagePath';
 import { readImageDataset } from '../../data/readImageDataset';
 import { UsageError } from '../../errors';
-import { CLASS_NAMES, isProjection, type Projection } from '../../model/constants';
+import { CLASS_NAMES, PROJECTIONS, type Projection } from '../../model/constants';
 import { ensureOutputDir } from '../../io/ensureOutputDir';
 import { stageOutputDir } from '../../io/stageOutputDir';
 import { createDensityEngine } from '../../engine/createDensityEngine';
 import { checkModelOutputsFinite } from '../../modelFiles/checkModelOutputsFinite';
 import { loadDensityModel } from '../../modelFiles/loadDensityModel';
-import { parseIntOption } from '../options';
+import { parseChoiceOption, parseIntOption } from '../options';
 
 interface GradcamOptions {
   model: string;
@@ -37,31 +39,6 @@ interface GradcamOptions {
 
 const CLASS_CHOICES = ['pred', 'true', ...CLASS_NAMES];
 
-function parseClassOption(value: string): string {
-  const v = value.trim();
-  const norm =
-    v.toLowerCase() === 'pred' || v.toLowerCase() === 'true' ? v.toLowerCase() : v.toUpperCase();
-  if (!CLASS_CHOICES.includes(norm)) {
-    throw new UsageError(`--class: expected one of ${CLASS_CHOICES.join(', ')}, got "${value}"`);
-  }
-  return norm;
-}
-
-function parseMethodOption(value: string): CamMethod {
-  const v = value.trim().toLowerCase();
-  if (!(CAM_METHODS as readonly string[]).includes(v)) {
-    throw new UsageError(`--method: expected one of ${CAM_METHODS.join(', ')}, got "${value}"`);
-  }
-  return v as CamMethod;
-}
-
-function parseProjectionOption(value: string): Projection {
-  const v = value.trim().toUpperCase();
-  if (!isProjection(v))
-    throw new UsageError(`--projection: expected CC_L, CC_R, MLO_L or MLO_R, got "${value}"`);
-  return v;
-}
-
 /** Register `gradcam`. */
 export function registerGradcamCommand(program: Command): void {
   program
@@ -77,11 +54,16 @@ export function registerGradcamCommand(program: Command): void {
     .option('--image <file...>', 'one or more image files instead of --data')
     .requiredOption('--out <dir>', 'output folder (MAPS/ and gradcam.json are written inside)')
     .option('--layer <name>', 'layer to explain (default add_12; see `summary` for names)')
-    .option('--class <A|B|C|D|pred|true>', 'class to explain', parseClassOption, 'pred')
+    .option(
+      '--class <A|B|C|D|pred|true>',
+      'class to explain',
+      parseChoiceOption('--class', CLASS_CHOICES),
+      'pred',
+    )
     .option(
       '--method <name>',
       `map method: ${CAM_METHODS.join(', ')}`,
-      parseMethodOption,
+      parseChoiceOption('--method', CAM_METHODS),
       'gradcam' as CamMethod,
     )
     .option('--masks', 'measure the maps against phantom ground-truth masks')
@@ -95,7 +77,7 @@ export function registerGradcamCommand(program: Command): void {
     .option(
       '--projection <name>',
       "projection folder of --data (default: the model's)",
-      parseProjectionOption,
+      parseChoiceOption('--projection', PROJECTIONS),
     )
     .option('--split <name>', 'split folder of --data (train, val, test)')
     .option('--negative', 'also write the counterfactual map (_negative.png)')
@@ -111,7 +93,8 @@ export function registerGradcamCommand(program: Command): void {
       });
       try {
         await checkModelOutputsFinite(engine, opts.model);
-        let items: CamJobItem[];
+        const warn = (line: string) => process.stderr.write(`breast-density: ${line}\n`);
+        let items: ImageRef[];
         if (opts.data) {
           const projection =
             (opts.projection as Projection | undefined) ??
@@ -125,13 +108,9 @@ export function registerGradcamCommand(program: Command): void {
           });
           for (const s of ds.skipped)
             process.stderr.write(`breast-density: skipped ${s.path}: ${s.reason}\n`);
-          items = ds.items.map((it) => ({
-            path: it.path,
-            trueClass: it.className,
-            projection: it.projection,
-          }));
+          items = ds.items;
         } else {
-          items = (opts.image ?? []).map(describeImageFile);
+          items = (opts.image ?? []).map((f) => parseImagePath(f, { warn }));
         }
         // Maps are written into a staging folder and moved into --out only when every map and
         // gradcam.json are written (a signal or an error leaves --out as it was).
@@ -151,7 +130,7 @@ export function registerGradcamCommand(program: Command): void {
             seed: opts.seed,
             negative: opts.negative,
             command: ['breast-density', ...process.argv.slice(2)].join(' '),
-            warn: (line) => process.stderr.write(`breast-density: ${line}\n`),
+            warn,
             engine,
           }),
         );

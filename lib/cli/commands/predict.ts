@@ -3,29 +3,29 @@ import * as path from 'path';
 import type * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
 import { initBackend } from '../../backend/initBackend';
+import type { ImageRef } from '../../data/imageRef';
+import { parseImagePath } from '../../data/parseImagePath';
 import { describeDataset, readImageDataset } from '../../data/readImageDataset';
 import { InputError, UsageError } from '../../errors';
 import { ensureOutputDir } from '../../io/ensureOutputDir';
 import { resolveOutputFile } from '../../io/resolveOutputFile';
 import { writeFilesAtomic } from '../../io/writeFilesAtomic';
-import { isProjection, type Projection } from '../../model/constants';
+import { PROJECTIONS, type Projection } from '../../model/constants';
 import { checkModelOutputsFinite } from '../../modelFiles/checkModelOutputsFinite';
 import { loadDensityModel } from '../../modelFiles/loadDensityModel';
 import { createDensityEngine } from '../../engine/createDensityEngine';
 import { createTfjsEngine } from '../../engine/createTfjsEngine';
 import { engineForward, layersModelForward } from '../../predict/forwardFunction';
-import { itemsFromDataset, itemsFromFiles } from '../../predict/predictDataset';
 import {
   predictItems,
-  type PredictItem,
   type PredictionResult,
   type PredictOptions,
 } from '../../predict/predictItems';
 import { defaultWorkerCount } from '../../parallel/createWorkerPool';
 import { formatPredictionCsv } from '../../predict/predictionCsv';
 import { formatPredictionFile } from '../../predict/predictionFile';
-import { predictItemsInWorkers } from '../../parallel/predictItemsInWorkers';
-import { parseIntOption } from '../options';
+import { predictItemsInWorkers } from '../../workflows/predictItemsInWorkers';
+import { parseChoiceOption, parseIntOption } from '../options';
 
 interface PredictCliOptions {
   model: string;
@@ -33,7 +33,7 @@ interface PredictCliOptions {
   image?: string[];
   out: string;
   batch: number;
-  projection?: string;
+  projection?: Projection;
   split?: string;
   exact?: boolean;
   workers?: number;
@@ -52,7 +52,7 @@ export function csvPathFor(out: string): string {
 async function predictOnEngine(
   model: tf.LayersModel,
   modelName: string,
-  items: PredictItem[],
+  items: ImageRef[],
   options: PredictOptions,
   workers: number | undefined,
 ): Promise<PredictionResult> {
@@ -72,7 +72,7 @@ async function predictOnEngine(
 async function predictExact(
   model: tf.LayersModel,
   modelName: string,
-  items: PredictItem[],
+  items: ImageRef[],
   options: PredictOptions,
 ): Promise<PredictionResult> {
   const engine = createTfjsEngine(model);
@@ -96,7 +96,11 @@ export function registerPredictCommand(program: Command): void {
     .requiredOption('--model <dir>', 'model directory (model.json + weights + metadata)')
     .option('--data <dir>', 'dataset folder with class folders A B C D')
     .option('--image <file...>', 'image file(s) instead of a dataset (PNG 8/16-bit, JPEG, …)')
-    .option('--projection <P>', 'with --data: projection folder to use (CC_L CC_R MLO_L MLO_R)')
+    .option(
+      '--projection <P>',
+      'with --data: projection folder to use (CC_L CC_R MLO_L MLO_R, any case)',
+      parseChoiceOption('--projection', PROJECTIONS),
+    )
     .option('--split <name>', 'with --data: split folder to use (e.g. test)')
     .requiredOption(
       '--out <file>',
@@ -116,11 +120,6 @@ export function registerPredictCommand(program: Command): void {
       if ((opts.data === undefined) === (opts.image === undefined)) {
         throw new UsageError('predict: give exactly one of --data DIR or --image FILE…');
       }
-      if (opts.projection !== undefined && !isProjection(opts.projection)) {
-        throw new UsageError(
-          `--projection: expected one of CC_L CC_R MLO_L MLO_R, got "${opts.projection}"`,
-        );
-      }
       if (path.extname(opts.out).toLowerCase() === '.csv') {
         throw new UsageError(
           `--out: expected the probability file (e.g. predictions.txt), got a .csv name "${opts.out}"`,
@@ -138,7 +137,7 @@ export function registerPredictCommand(program: Command): void {
       resolveOutputFile(csvPathFor(opts.out));
       ensureOutputDir(path.dirname(out), { removeOnFailure: true });
 
-      let items;
+      let items: ImageRef[];
       let dataProjection: Projection | null = null;
       if (opts.data !== undefined) {
         const ds = readImageDataset(opts.data, {
@@ -146,13 +145,17 @@ export function registerPredictCommand(program: Command): void {
           split: opts.split,
         });
         process.stderr.write(`${describeDataset(ds)}\n`);
-        items = itemsFromDataset(ds);
+        items = ds.items;
         dataProjection = ds.projection;
       } else {
         for (const f of opts.image!) {
           if (!fs.existsSync(f)) throw new InputError(`${f}: image does not exist`);
         }
-        items = itemsFromFiles(opts.image!);
+        items = opts.image!.map((f) =>
+          parseImagePath(f, {
+            warn: (line) => process.stderr.write(`breast-density: warning: ${line}\n`),
+          }),
+        );
       }
 
       await initBackend();

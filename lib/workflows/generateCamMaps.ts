@@ -12,41 +12,30 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { loadImage, type GrayImage } from '../data/loadImage';
 import { preprocessForNetwork, resizeNearest } from '../data/preprocessForNetwork';
-import { parseImageName } from '../data/readImageDataset';
+import type { ImageRef } from '../data/imageRef';
 import { InputError } from '../errors';
 import { createDensityEngine } from '../engine/createDensityEngine';
 import type { DensityEngine } from '../engine/densityEngine';
 import { ensureWritableDir, writeFileAtomic } from '../io/atomicWrite';
 import { yieldToEventLoop } from '../io/yieldToEventLoop';
-import { isClassName, isProjection } from '../model/constants';
 import type { ModelMetadata } from '../modelFiles/modelMetadata';
 import { findPhantomMask } from '../phantom/manifest';
 import { readPhantomMask } from '../phantom/phantomMask';
 import { createProgress, type ProgressOptions } from '../progress/createProgress';
-import { camFileNames, renderCamImages, writeCamImages, type CamImageSet } from './camImages';
-import type { CamTarget } from './camTargets';
-import type { Cam, CamMethod, CamResult } from './camTypes';
-import { createCam } from './createCam';
-import { explainabilityFigure } from './explainability/explainabilityFigure';
-import { createImageScorer, type ImageScorer } from './explainability/imageScorer';
+import { camFileNames, renderCamImages, writeCamImages, type CamImageSet } from '../cam/camImages';
+import type { CamTarget } from '../cam/camTargets';
+import type { Cam, CamMethod, CamResult } from '../cam/camTypes';
+import { createCam } from '../cam/createCam';
+import { explainabilityFigure } from '../cam/explainability/explainabilityFigure';
+import { createImageScorer, type ImageScorer } from '../cam/explainability/imageScorer';
 import {
   measureExplainability,
   type ExplainabilityMeasures,
-} from './explainability/measureExplainability';
+} from '../cam/explainability/measureExplainability';
 import {
   summarizeExplainability,
   type ExplainabilitySummary,
-} from './explainability/summarizeExplainability';
-
-/** One image to map. */
-export interface CamJobItem {
-  /** Image file. */
-  path: string;
-  /** True class name when known (dataset folder or file name), else null. */
-  trueClass: string | null;
-  /** Projection when known, else null (then the model's, then `unknown`). */
-  projection: string | null;
-}
+} from '../cam/explainability/summarizeExplainability';
 
 /** What to explain: the predicted class, the true class, or a fixed class name. */
 export type CamClassOption = 'pred' | 'true' | string;
@@ -59,8 +48,11 @@ export interface GenerateCamMapsOptions {
   metadata: ModelMetadata;
   /** Model directory, for the index. */
   modelDir?: string;
-  /** Images. */
-  items: CamJobItem[];
+  /**
+   * Images (`parseImagePath` for lone files, `readImageDataset(…).items` for datasets). Without
+   * a projection, an image goes under the model's projection, else `unknown`.
+   */
+  items: ImageRef[];
   /** Output folder (`MAPS/…`, `gradcam.json` go inside). */
   outDir: string;
   /** Layer (default `add_12`; saliency: the input layer). */
@@ -151,26 +143,12 @@ export const EXPLAINABILITY_FILE = 'explainability.json';
 /** Name of the plotly figure of the measures. */
 export const EXPLAINABILITY_FIGURE_FILE = 'explainability_figure.json';
 
-/** Projection and true class of a lone image file, from its name or its parent folders. */
-export function describeImageFile(file: string): CamJobItem {
-  const parsed = parseImageName(path.basename(file));
-  const parts = path.resolve(file).split(path.sep);
-  const parent = parts[parts.length - 2] ?? '';
-  const trueClass = parsed?.className ?? (isClassName(parent) ? parent : null);
-  const projection = parsed?.projection ?? parts.filter(isProjection).pop() ?? null;
-  return {
-    path: file,
-    trueClass: trueClass && isClassName(trueClass) ? trueClass : null,
-    projection,
-  };
-}
-
-function resolveTarget(option: CamClassOption, item: CamJobItem, classNames: string[]): CamTarget {
+function resolveTarget(option: CamClassOption, item: ImageRef, classNames: string[]): CamTarget {
   if (option === 'pred' || option === 'predicted') return 'predicted';
   if (option === 'true') {
     if (!item.trueClass) {
       throw new InputError(
-        `${item.path}: --class true needs the true class (a class folder or a <subject>_<n>_<class>_<projection> file name)`,
+        `${item.name}: --class true needs the true class (a class folder or a <subject>_<n>_<class>_<projection> file name)`,
       );
     }
     return classNames.indexOf(item.trueClass);
@@ -241,7 +219,7 @@ function camFor(options: GenerateCamMapsOptions, engine: DensityEngine): Cam {
 /** Load, preprocess and map one image. */
 async function mapOne(
   cam: Cam,
-  item: CamJobItem,
+  item: ImageRef,
   target: CamTarget,
   size: [number, number],
 ): Promise<{ img: GrayImage; result: CamResult }> {
@@ -257,7 +235,7 @@ async function mapOne(
 /** Write the images of one map and measure it against its mask; returns its index record. */
 async function recordOne(
   options: GenerateCamMapsOptions,
-  item: CamJobItem,
+  item: ImageRef,
   index: number,
   mapped: { img: GrayImage; result: CamResult },
   maskFile: string | null,

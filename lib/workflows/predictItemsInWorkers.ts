@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import * as path from 'path';
+import type { ImageRef } from '../data/imageRef';
 import type { LoadImageOptions } from '../data/loadImage';
 import { createProgress } from '../progress/createProgress';
 import { headActivation } from '../predict/forwardFunction';
@@ -12,16 +13,15 @@ import {
   predictionRecords,
   predictItems,
   type PredictionResult,
-  type PredictItem,
   type PredictOptions,
 } from '../predict/predictItems';
-import { defaultWorkerCount } from './createWorkerPool';
-import type { ImageWorkerContext } from './imageWorker';
-import { mapImagesInWorkers } from './mapImagesInWorkers';
+import { defaultWorkerCount } from '../parallel/createWorkerPool';
+import type { ImageWorkerContext } from '../parallel/imageWorker';
+import { mapImagesInWorkers } from '../parallel/mapImagesInWorkers';
 
 /** One unit of work: a batch of images. */
 export interface PredictChunk {
-  items: PredictItem[];
+  items: ImageRef[];
   inputSize: [number, number];
   load?: LoadImageOptions;
 }
@@ -65,7 +65,7 @@ export interface PredictInWorkersOptions extends PredictOptions {
  * @throws InputError naming the file when an image cannot be read (all workers are stopped).
  */
 export async function predictItemsInWorkers(
-  items: ReadonlyArray<PredictItem>,
+  items: ReadonlyArray<ImageRef>,
   model: tf.LayersModel,
   options: PredictInWorkersOptions,
 ): Promise<PredictionResult> {
