@@ -145,6 +145,44 @@ export function readImageDataset(
   if (!fs.statSync(absRoot).isDirectory()) {
     throw new InputError(`${root}: expected a dataset folder, got a file`);
   }
+  const { dir, projection, split } = locateClassFolders(root, absRoot, options, classNames);
+  checkClassFolders(dir, classNames);
+  const listing: DatasetListing = { items: [], skipped: [], warnings: [], disagreements: [] };
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) {
+      listing.skipped.push({
+        path: path.join(dir, entry.name),
+        reason: 'not inside a class folder',
+      });
+    }
+  }
+  classNames.forEach((className, label) => {
+    listClassFolder(listing, { absRoot, dir, classNames, className, label, projection, split });
+  });
+  const { items, skipped, warnings, disagreements } = listing;
+  if (disagreements.length > 0) {
+    warnings.push(
+      `${disagreements.length} file name(s) disagree with their folders (the folder wins), e.g. ${disagreements[0]}`,
+    );
+  }
+  if (items.length === 0) {
+    throw new InputError(
+      `${dir}: no images found in the class folders${skipped.length ? ` (${skipped.length} file(s) skipped, e.g. ${skipped[0].path}: ${skipped[0].reason})` : ''}`,
+    );
+  }
+  return { root: absRoot, dir, classNames, items, skipped, warnings, projection, split };
+}
+
+/**
+ * The folder holding the class folders: descend into the projection and split folders (given,
+ * or the only one there), then read projection and split from the path when not given.
+ */
+function locateClassFolders(
+  root: string,
+  absRoot: string,
+  options: ReadImageDatasetOptions,
+  classNames: string[],
+): { dir: string; projection: Projection | null; split: string | null } {
   let dir = absRoot;
   const hasClasses = (d: string): boolean => subdirs(d).some((s) => classNames.includes(s));
 
@@ -191,7 +229,11 @@ export function readImageDataset(
     const last = parts[parts.length - 1];
     split = SPLIT_NAMES.includes(last) ? last : null;
   }
+  return { dir, projection, split };
+}
 
+/** Refuse a folder without class folders, or with a folder that is not a class. */
+function checkClassFolders(dir: string, classNames: string[]): void {
   const folders = subdirs(dir);
   const unknown = folders.filter((f) => !classNames.includes(f));
   if (!folders.some((f) => classNames.includes(f))) {
@@ -204,58 +246,61 @@ export function readImageDataset(
       `${path.join(dir, unknown[0])}: unknown class folder '${unknown[0]}' (expected ${classNames.join(', ')}; projections are ${PROJECTIONS.join(', ')})`,
     );
   }
-  const items: DatasetItem[] = [];
-  const skipped: SkippedFile[] = [];
-  const warnings: string[] = [];
-  const disagreements: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (!entry.isDirectory()) {
-      skipped.push({ path: path.join(dir, entry.name), reason: 'not inside a class folder' });
-    }
+}
+
+/** Items, skipped files, warnings and name/folder disagreements collected while listing. */
+interface DatasetListing {
+  items: DatasetItem[];
+  skipped: SkippedFile[];
+  warnings: string[];
+  disagreements: string[];
+}
+
+/** One class folder of a listing and the layout facts of its images. */
+interface ClassFolder {
+  absRoot: string;
+  dir: string;
+  classNames: string[];
+  className: string;
+  label: number;
+  projection: Projection | null;
+  split: string | null;
+}
+
+/** List one class folder (walked as Keras does) into `listing`. */
+function listClassFolder(listing: DatasetListing, c: ClassFolder): void {
+  const { items, skipped, warnings, disagreements } = listing;
+  const { absRoot, dir, classNames, className, label, projection, split } = c;
+  const cdir = path.join(dir, className);
+  if (!fs.existsSync(cdir)) {
+    warnings.push(`${cdir}: class folder missing (0 images of class ${className})`);
+    return;
   }
-  classNames.forEach((className, label) => {
-    const cdir = path.join(dir, className);
-    if (!fs.existsSync(cdir)) {
-      warnings.push(`${cdir}: class folder missing (0 images of class ${className})`);
-      return;
-    }
-    let count = 0;
-    for (const { dir: d, files } of walkSorted(cdir)) {
-      for (const name of files) {
-        const file = path.join(d, name);
-        let reason: string | null = null;
-        if (name.includes(TMP_INFIX)) reason = 'temporary file of an interrupted write';
-        else if (name.startsWith('.')) reason = 'hidden file';
-        else if (!hasImageExtension(name)) reason = 'not an image extension';
-        else reason = sniff(file);
-        if (reason) {
-          skipped.push({ path: file, reason });
-          continue;
-        }
-        const relPath = path.relative(absRoot, file);
-        const ref = parseImagePath(file, {
-          name: relPath,
-          classNames,
-          folder: { className, projection },
-          warn: (line) => disagreements.push(line),
-        });
-        items.push({ ...ref, relPath, label, className, split });
-        count++;
+  let count = 0;
+  for (const { dir: d, files } of walkSorted(cdir)) {
+    for (const name of files) {
+      const file = path.join(d, name);
+      let reason: string | null = null;
+      if (name.includes(TMP_INFIX)) reason = 'temporary file of an interrupted write';
+      else if (name.startsWith('.')) reason = 'hidden file';
+      else if (!hasImageExtension(name)) reason = 'not an image extension';
+      else reason = sniff(file);
+      if (reason) {
+        skipped.push({ path: file, reason });
+        continue;
       }
+      const relPath = path.relative(absRoot, file);
+      const ref = parseImagePath(file, {
+        name: relPath,
+        classNames,
+        folder: { className, projection },
+        warn: (line) => disagreements.push(line),
+      });
+      items.push({ ...ref, relPath, label, className, split });
+      count++;
     }
-    if (count === 0) warnings.push(`${cdir}: class folder has no images`);
-  });
-  if (disagreements.length > 0) {
-    warnings.push(
-      `${disagreements.length} file name(s) disagree with their folders (the folder wins), e.g. ${disagreements[0]}`,
-    );
   }
-  if (items.length === 0) {
-    throw new InputError(
-      `${dir}: no images found in the class folders${skipped.length ? ` (${skipped.length} file(s) skipped, e.g. ${skipped[0].path}: ${skipped[0].reason})` : ''}`,
-    );
-  }
-  return { root: absRoot, dir, classNames, items, skipped, warnings, projection, split };
+  if (count === 0) warnings.push(`${cdir}: class folder has no images`);
 }
 
 /**
