@@ -292,6 +292,7 @@ export {
   EXPLAINABILITY_FIGURE_FILE,
   type CamClassOption,
   type CamImageRecord,
+  type CamItem,
   type CamRunReport,
   type GenerateCamMapsOptions,
 } from './workflows/generateCamMaps';

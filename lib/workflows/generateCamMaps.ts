@@ -37,6 +37,12 @@ import {
   type ExplainabilitySummary,
 } from '../cam/explainability/summarizeExplainability';
 
+/**
+ * One image to map: an {@link ImageRef}, of which only the path, true class and projection are
+ * needed (a `readImageDataset` item or a `parseImagePath` result fits as it is).
+ */
+export type CamItem = Pick<ImageRef, 'path' | 'trueClass' | 'projection'> & Partial<ImageRef>;
+
 /** What to explain: the predicted class, the true class, or a fixed class name. */
 export type CamClassOption = 'pred' | 'true' | string;
 
@@ -52,7 +58,7 @@ export interface GenerateCamMapsOptions {
    * Images (`parseImagePath` for lone files, `readImageDataset(…).items` for datasets). Without
    * a projection, an image goes under the model's projection, else `unknown`.
    */
-  items: ImageRef[];
+  items: CamItem[];
   /** Output folder (`MAPS/…`, `gradcam.json` go inside). */
   outDir: string;
   /** Layer (default `add_12`; saliency: the input layer). */
@@ -143,12 +149,12 @@ export const EXPLAINABILITY_FILE = 'explainability.json';
 /** Name of the plotly figure of the measures. */
 export const EXPLAINABILITY_FIGURE_FILE = 'explainability_figure.json';
 
-function resolveTarget(option: CamClassOption, item: ImageRef, classNames: string[]): CamTarget {
+function resolveTarget(option: CamClassOption, item: CamItem, classNames: string[]): CamTarget {
   if (option === 'pred' || option === 'predicted') return 'predicted';
   if (option === 'true') {
     if (!item.trueClass) {
       throw new InputError(
-        `${item.name}: --class true needs the true class (a class folder or a <subject>_<n>_<class>_<projection> file name)`,
+        `${item.name ?? item.path}: --class true needs the true class (a class folder or a <subject>_<n>_<class>_<projection> file name)`,
       );
     }
     return classNames.indexOf(item.trueClass);
@@ -219,7 +225,7 @@ function camFor(options: GenerateCamMapsOptions, engine: DensityEngine): Cam {
 /** Load, preprocess and map one image. */
 async function mapOne(
   cam: Cam,
-  item: ImageRef,
+  item: CamItem,
   target: CamTarget,
   size: [number, number],
 ): Promise<{ img: GrayImage; result: CamResult }> {
@@ -235,7 +241,7 @@ async function mapOne(
 /** Write the images of one map and measure it against its mask; returns its index record. */
 async function recordOne(
   options: GenerateCamMapsOptions,
-  item: ImageRef,
+  item: CamItem,
   index: number,
   mapped: { img: GrayImage; result: CamResult },
   maskFile: string | null,
