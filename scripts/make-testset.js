@@ -3,7 +3,7 @@
 // (TestSet/<PROJECTION>/test/<class>/), one subject per class, four views each (16 images),
 // with ground-truth masks (TestSet/masks/), JSON records (TestSet/records/), manifest.csv and
 // phantom.json (the options below). Byte-identical on every run: `npm run make-testset`.
-// test/phantomTestSet.test.ts regenerates it from TestSet/phantom.json and compares every file.
+// test/phantom/testSet.test.ts regenerates it from TestSet/phantom.json and compares every file.
 'use strict';
 require('tsx/cjs');
 const path = require('path');

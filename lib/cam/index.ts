@@ -10,7 +10,6 @@ export * from './contours';
 export * from './createCam';
 export * from './engineCamGradients';
 export * from './forwardWithProbe';
-export * from './generateCamMaps';
 export * from './gradCam';
 export * from './gradCamPlusPlus';
 export * from './lastAddClosedForm';

@@ -37,3 +37,22 @@ export function parseSizeOption(name: string, min = 32, max = 4096) {
     return [h, w];
   };
 }
+
+/**
+ * Parse one of a fixed list of values — the one choice parser of the commands (`--projection`,
+ * `--method`, `--class`…). Matching is case-insensitive and ignores surrounding spaces; the value
+ * returned is the canonical spelling from `choices` (`cc_r` → `CC_R`, `GradCAM` → `gradcam`).
+ * @param name Option name for the message, e.g. `--projection`.
+ * @param choices Allowed values in their canonical spelling (no two equal ignoring case).
+ * @returns A commander argument parser throwing `--name: expected one of a, b, got "x"`.
+ */
+export function parseChoiceOption<T extends string>(name: string, choices: readonly T[]) {
+  return (value: string): T => {
+    const v = value.trim().toLowerCase();
+    const found = choices.find((c) => c.toLowerCase() === v);
+    if (found === undefined) {
+      throw new UsageError(`${name}: expected one of ${choices.join(', ')}, got "${value}"`);
+    }
+    return found;
+  };
+}

@@ -1,7 +1,9 @@
 /**
  * A small seeded pseudo-random generator (mulberry32, Tommy Ettinger 2017) whose whole state is
  * one unsigned 32-bit integer, so that a training run can save the position and resume exactly.
- * Not cryptographic; period 2^32, good enough for shuffling, augmentation and phantom texture.
+ * Not cryptographic; period 2^32, good enough for shuffling, augmentation, phantom texture and
+ * bootstrap resampling (`bootstrapCi` uses `createRng(seed, { rawState: true })`). The one seeded
+ * generator of the project.
  */
 
 /** A seeded random source. Every draw advances {@link Rng.state} by one step (normal: two). */

@@ -5,3 +5,6 @@ export * from './preprocessForNetwork';
 export * from './augmentImage';
 export * from './readImageDataset';
 export * from './datasetBatches';
+export * from './imageRef';
+export * from './parseImageName';
+export * from './parseImagePath';

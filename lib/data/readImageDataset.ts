@@ -18,24 +18,23 @@ import * as path from 'path';
 import { InputError } from '../errors';
 import { TMP_INFIX } from '../io/atomicWrite';
 import { CLASS_NAMES, PROJECTIONS, isProjection, type Projection } from '../model/constants';
+import type { ImageRef } from './imageRef';
 import { hasImageExtension } from './loadImage';
+import { parseImagePath } from './parseImagePath';
 
-/** One image of a dataset. */
-export interface DatasetItem {
-  /** Absolute path. */
-  path: string;
+/**
+ * One image of a dataset: an {@link ImageRef} (`name` = `relPath`, `trueClass` = `className`,
+ * projection from the layout, else the file name) with its place in the listing.
+ */
+export interface DatasetItem extends ImageRef {
   /** Path relative to the dataset root given by the caller. */
   relPath: string;
   /** Class index in {@link ImageDataset.classNames} (0 = A). */
   label: number;
-  /** Class folder name, e.g. `B`. */
+  /** Class folder name, e.g. `B` (also `trueClass`: the folder wins over the file name). */
   className: string;
-  /** Projection from the layout or the file name, else null. */
-  projection: Projection | null;
   /** Split folder (`train`, `val`, `test`…) when the layout has one, else null. */
   split: string | null;
-  /** Subject id parsed from `<subject>_<n>_<class>_<proj>.<ext>`, else null. */
-  subject: string | null;
 }
 
 /** A file that is not part of the dataset, and why. */
@@ -78,21 +77,6 @@ export interface ReadImageDatasetOptions {
 
 /** Split folder names recognised when inferring the split from a path. */
 export const SPLIT_NAMES = ['train', 'val', 'validation', 'test'];
-
-const SUBJECT_RE = /^(.+?)_(\d+)_([A-Za-z]+)_((?:CC|MLO)_[LR])\.[A-Za-z]+$/;
-
-/**
- * Parse `<subject>_<n>_<class>_<projection>.<ext>` (the original's file names, e.g.
- * `124_1_A_CC_L.png`).
- * @returns The parts, or null when the name does not fit.
- */
-export function parseImageName(
-  fileName: string,
-): { subject: string; index: number; className: string; projection: Projection } | null {
-  const m = SUBJECT_RE.exec(fileName);
-  if (!m || !isProjection(m[4])) return null;
-  return { subject: m[1], index: Number(m[2]), className: m[3], projection: m[4] };
-}
 
 function subdirs(dir: string): string[] {
   return fs
@@ -161,6 +145,44 @@ export function readImageDataset(
   if (!fs.statSync(absRoot).isDirectory()) {
     throw new InputError(`${root}: expected a dataset folder, got a file`);
   }
+  const { dir, projection, split } = locateClassFolders(root, absRoot, options, classNames);
+  checkClassFolders(dir, classNames);
+  const listing: DatasetListing = { items: [], skipped: [], warnings: [], disagreements: [] };
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) {
+      listing.skipped.push({
+        path: path.join(dir, entry.name),
+        reason: 'not inside a class folder',
+      });
+    }
+  }
+  classNames.forEach((className, label) => {
+    listClassFolder(listing, { absRoot, dir, classNames, className, label, projection, split });
+  });
+  const { items, skipped, warnings, disagreements } = listing;
+  if (disagreements.length > 0) {
+    warnings.push(
+      `${disagreements.length} file name(s) disagree with their folders (the folder wins), e.g. ${disagreements[0]}`,
+    );
+  }
+  if (items.length === 0) {
+    throw new InputError(
+      `${dir}: no images found in the class folders${skipped.length ? ` (${skipped.length} file(s) skipped, e.g. ${skipped[0].path}: ${skipped[0].reason})` : ''}`,
+    );
+  }
+  return { root: absRoot, dir, classNames, items, skipped, warnings, projection, split };
+}
+
+/**
+ * The folder holding the class folders: descend into the projection and split folders (given,
+ * or the only one there), then read projection and split from the path when not given.
+ */
+function locateClassFolders(
+  root: string,
+  absRoot: string,
+  options: ReadImageDatasetOptions,
+  classNames: string[],
+): { dir: string; projection: Projection | null; split: string | null } {
   let dir = absRoot;
   const hasClasses = (d: string): boolean => subdirs(d).some((s) => classNames.includes(s));
 
@@ -207,7 +229,11 @@ export function readImageDataset(
     const last = parts[parts.length - 1];
     split = SPLIT_NAMES.includes(last) ? last : null;
   }
+  return { dir, projection, split };
+}
 
+/** Refuse a folder without class folders, or with a folder that is not a class. */
+function checkClassFolders(dir: string, classNames: string[]): void {
   const folders = subdirs(dir);
   const unknown = folders.filter((f) => !classNames.includes(f));
   if (!folders.some((f) => classNames.includes(f))) {
@@ -220,54 +246,61 @@ export function readImageDataset(
       `${path.join(dir, unknown[0])}: unknown class folder '${unknown[0]}' (expected ${classNames.join(', ')}; projections are ${PROJECTIONS.join(', ')})`,
     );
   }
-  const items: DatasetItem[] = [];
-  const skipped: SkippedFile[] = [];
-  const warnings: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (!entry.isDirectory()) {
-      skipped.push({ path: path.join(dir, entry.name), reason: 'not inside a class folder' });
-    }
+}
+
+/** Items, skipped files, warnings and name/folder disagreements collected while listing. */
+interface DatasetListing {
+  items: DatasetItem[];
+  skipped: SkippedFile[];
+  warnings: string[];
+  disagreements: string[];
+}
+
+/** One class folder of a listing and the layout facts of its images. */
+interface ClassFolder {
+  absRoot: string;
+  dir: string;
+  classNames: string[];
+  className: string;
+  label: number;
+  projection: Projection | null;
+  split: string | null;
+}
+
+/** List one class folder (walked as Keras does) into `listing`. */
+function listClassFolder(listing: DatasetListing, c: ClassFolder): void {
+  const { items, skipped, warnings, disagreements } = listing;
+  const { absRoot, dir, classNames, className, label, projection, split } = c;
+  const cdir = path.join(dir, className);
+  if (!fs.existsSync(cdir)) {
+    warnings.push(`${cdir}: class folder missing (0 images of class ${className})`);
+    return;
   }
-  classNames.forEach((className, label) => {
-    const cdir = path.join(dir, className);
-    if (!fs.existsSync(cdir)) {
-      warnings.push(`${cdir}: class folder missing (0 images of class ${className})`);
-      return;
-    }
-    let count = 0;
-    for (const { dir: d, files } of walkSorted(cdir)) {
-      for (const name of files) {
-        const file = path.join(d, name);
-        let reason: string | null = null;
-        if (name.includes(TMP_INFIX)) reason = 'temporary file of an interrupted write';
-        else if (name.startsWith('.')) reason = 'hidden file';
-        else if (!hasImageExtension(name)) reason = 'not an image extension';
-        else reason = sniff(file);
-        if (reason) {
-          skipped.push({ path: file, reason });
-          continue;
-        }
-        const parsed = parseImageName(name);
-        items.push({
-          path: file,
-          relPath: path.relative(absRoot, file),
-          label,
-          className,
-          projection: projection ?? parsed?.projection ?? null,
-          split,
-          subject: parsed?.subject ?? null,
-        });
-        count++;
+  let count = 0;
+  for (const { dir: d, files } of walkSorted(cdir)) {
+    for (const name of files) {
+      const file = path.join(d, name);
+      let reason: string | null = null;
+      if (name.includes(TMP_INFIX)) reason = 'temporary file of an interrupted write';
+      else if (name.startsWith('.')) reason = 'hidden file';
+      else if (!hasImageExtension(name)) reason = 'not an image extension';
+      else reason = sniff(file);
+      if (reason) {
+        skipped.push({ path: file, reason });
+        continue;
       }
+      const relPath = path.relative(absRoot, file);
+      const ref = parseImagePath(file, {
+        name: relPath,
+        classNames,
+        folder: { className, projection },
+        warn: (line) => disagreements.push(line),
+      });
+      items.push({ ...ref, relPath, label, className, split });
+      count++;
     }
-    if (count === 0) warnings.push(`${cdir}: class folder has no images`);
-  });
-  if (items.length === 0) {
-    throw new InputError(
-      `${dir}: no images found in the class folders${skipped.length ? ` (${skipped.length} file(s) skipped, e.g. ${skipped[0].path}: ${skipped[0].reason})` : ''}`,
-    );
   }
-  return { root: absRoot, dir, classNames, items, skipped, warnings, projection, split };
+  if (count === 0) warnings.push(`${cdir}: class folder has no images`);
 }
 
 /**

@@ -54,13 +54,7 @@ export async function createOnnxEngine(
   const numClasses = base.valueShapes.logits[1];
   const sessions = new Map<string, Promise<Ort.InferenceSession>>();
   let disposed = false;
-  const sessionOptions: Ort.InferenceSession.SessionOptions = {
-    executionProviders: runtime.providers,
-    intraOpNumThreads: runtime.threads,
-    interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
-    executionMode: 'sequential',
-  };
+  const sessionOptions = sessionOptionsFor(runtime);
   const session = (key: string, build: () => DescribedGraph): Promise<Ort.InferenceSession> => {
     if (disposed) throw new Error('engine: used after dispose()');
     let s = sessions.get(key);
@@ -100,14 +94,7 @@ export async function createOnnxEngine(
     targets: readonly number[],
   ): Promise<EngineGradients> => {
     checkInput(input, batch, inputShape);
-    if (
-      targets.length !== batch ||
-      !targets.every((t) => Number.isInteger(t) && t >= -1 && t < numClasses)
-    ) {
-      throw new Error(
-        `engine: expected ${batch} targets in -1…${numClasses - 1}, got [${targets.join(', ')}]`,
-      );
-    }
+    checkTargets(targets, batch, numClasses);
     const s = await session(`cam:${layer}`, () => buildCamGradientGraph(model, layer));
     const out = await s.run({
       [inputLayer]: feedImages(input, batch),
@@ -116,12 +103,7 @@ export async function createOnnxEngine(
       ]),
     });
     const logits = out.logits.data as Float32Array;
-    const predicted = Array.from({ length: batch }, (_, b) => {
-      let best = 0;
-      for (let k = 1; k < numClasses; k++)
-        if (logits[b * numClasses + k] > logits[b * numClasses + best]) best = k;
-      return best;
-    });
+    const predicted = argmaxOfRows(logits, batch, numClasses);
     return {
       activations: layer === inputLayer ? null : tensorOf(out[CAM_GRAPH_NAMES.activations]),
       gradients: tensorOf(out[CAM_GRAPH_NAMES.gradients]),
@@ -150,4 +132,37 @@ export async function createOnnxEngine(
       for (const s of all) await (await s).release();
     },
   };
+}
+
+/** Session options: the runtime's providers and intra-op threads, sequential, full optimisation. */
+function sessionOptionsFor(runtime: OnnxRuntime): Ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: runtime.providers,
+    intraOpNumThreads: runtime.threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+  };
+}
+
+/** One target per image: a class index, or −1 for the predicted class. */
+function checkTargets(targets: readonly number[], batch: number, numClasses: number): void {
+  if (
+    targets.length !== batch ||
+    !targets.every((t) => Number.isInteger(t) && t >= -1 && t < numClasses)
+  ) {
+    throw new Error(
+      `engine: expected ${batch} targets in -1…${numClasses - 1}, got [${targets.join(', ')}]`,
+    );
+  }
+}
+
+/** Index of the largest value of each row of a row-major `[batch, numClasses]` array (first on ties). */
+function argmaxOfRows(values: Float32Array, batch: number, numClasses: number): number[] {
+  return Array.from({ length: batch }, (_, b) => {
+    let best = 0;
+    for (let k = 1; k < numClasses; k++)
+      if (values[b * numClasses + k] > values[b * numClasses + best]) best = k;
+    return best;
+  });
 }

@@ -114,31 +114,13 @@ export function importKerasModel(
     );
   }
   const fileInputSize = config?.inputSize ?? null;
-  let inputSize: [number, number];
-  let inputSizeFrom: ImportedKerasModel['inputSizeFrom'];
-  if (options.inputSize !== undefined) {
-    inputSize = resolveInputSize(options.inputSize);
-    inputSizeFrom = 'option';
-    if (fileInputSize && (fileInputSize[0] !== inputSize[0] || fileInputSize[1] !== inputSize[1])) {
-      notes.push(
-        `input size ${inputSize[0]}x${inputSize[1]} requested; the file's model was built for ${fileInputSize[0]}x${fileInputSize[1]}`,
-      );
-    }
-  } else if (fileInputSize) {
-    if (fileInputSize[0] < 32 || fileInputSize[1] < 32) {
-      throw new InputError(
-        `${file}: model_config input size ${fileInputSize.join('x')} is below the minimum 32x32`,
-      );
-    }
-    inputSize = fileInputSize;
-    inputSizeFrom = 'model_config';
-  } else {
-    inputSize = [ORIGINAL_INPUT_SIZE, ORIGINAL_INPUT_SIZE];
-    inputSizeFrom = 'default';
-    notes.push(
-      `the file records no input size (${contents.kind === 'weights' ? 'weights-only file' : 'no fixed input shape'}); using ${ORIGINAL_INPUT_SIZE}x${ORIGINAL_INPUT_SIZE}`,
-    );
-  }
+  const { inputSize, inputSizeFrom } = chooseInputSize(
+    file,
+    options,
+    fileInputSize,
+    contents,
+    notes,
+  );
   const doubles = contents.layers
     .flatMap((l) => l.weights)
     .filter((w) => w.storedDtype !== 'float32');
@@ -184,4 +166,40 @@ export function importKerasModel(
     model.dispose();
     throw err;
   }
+}
+
+/** The input size: the option, else the file's model_config, else the original 650×650 (with notes). */
+function chooseInputSize(
+  file: string,
+  options: ImportKerasOptions,
+  fileInputSize: [number, number] | null,
+  contents: KerasHdf5Contents,
+  notes: string[],
+): Pick<ImportedKerasModel, 'inputSize' | 'inputSizeFrom'> {
+  let inputSize: [number, number];
+  let inputSizeFrom: ImportedKerasModel['inputSizeFrom'];
+  if (options.inputSize !== undefined) {
+    inputSize = resolveInputSize(options.inputSize);
+    inputSizeFrom = 'option';
+    if (fileInputSize && (fileInputSize[0] !== inputSize[0] || fileInputSize[1] !== inputSize[1])) {
+      notes.push(
+        `input size ${inputSize[0]}x${inputSize[1]} requested; the file's model was built for ${fileInputSize[0]}x${fileInputSize[1]}`,
+      );
+    }
+  } else if (fileInputSize) {
+    if (fileInputSize[0] < 32 || fileInputSize[1] < 32) {
+      throw new InputError(
+        `${file}: model_config input size ${fileInputSize.join('x')} is below the minimum 32x32`,
+      );
+    }
+    inputSize = fileInputSize;
+    inputSizeFrom = 'model_config';
+  } else {
+    inputSize = [ORIGINAL_INPUT_SIZE, ORIGINAL_INPUT_SIZE];
+    inputSizeFrom = 'default';
+    notes.push(
+      `the file records no input size (${contents.kind === 'weights' ? 'weights-only file' : 'no fixed input shape'}); using ${ORIGINAL_INPUT_SIZE}x${ORIGINAL_INPUT_SIZE}`,
+    );
+  }
+  return { inputSize, inputSizeFrom };
 }

@@ -9,7 +9,7 @@ import { accuracyFromConfusion } from './accuracy';
 import { type KappaWeights, cohenKappa, cohenKappaUnchecked } from './cohenKappa';
 import { confusionMatrix } from './confusionMatrix';
 import { NUM_CLASSES, checkSameLength } from './checkLabels';
-import { createSeededRandom } from './seededRandom';
+import { createRng } from '../data/createRng';
 
 /** Options of {@link bootstrapCi}. */
 export interface BootstrapOptions {
@@ -114,7 +114,8 @@ export function bootstrapCi(
   if (units.length === 0) throw new RangeError('bootstrap: expected at least one sample, got 0');
 
   const full = confusionMatrix(yTrue, yPred);
-  const random = createSeededRandom(seed);
+  // The seed is the raw mulberry32 state (not hashed), as in every committed metrics output.
+  const random = createRng(seed, { rawState: true }).next;
   const acc: number[] = [];
   const kappas: Record<KappaWeights, number[]> = { none: [], linear: [], quadratic: [] };
   for (let b = 0; b < resamples; b++) {

@@ -16,5 +16,4 @@ export * from './fuseProbabilities';
 export * from './metricsJson';
 export * from './precisionRecallF1';
 export * from './rocCurve';
-export * from './seededRandom';
 export * from './formatMetricsReport';

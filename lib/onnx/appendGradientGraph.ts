@@ -65,9 +65,62 @@ export function appendGradientGraph(
     valueShapes: { ...forward.valueShapes },
   };
   const backward: OnnxNode[] = [];
+  const ctx = createVjpContext(graph, nodes, backward);
+  const active = dependents(nodes, options.wrt);
+  const contributions = new Map<string, string[]>();
+  const add = (value: string, grad: string): void => {
+    if (grad) contributions.set(value, [...(contributions.get(value) ?? []), grad]);
+  };
+  const total = (value: string): string => {
+    const parts = contributions.get(value) ?? [];
+    if (parts.length <= 1) return parts[0] ?? '';
+    const sum = ctx.emit('Sum', parts, undefined, graph.valueShapes[value]);
+    contributions.set(value, [sum]);
+    return sum;
+  };
+  for (const [value, seed] of Object.entries(options.seeds)) {
+    const shape = graph.valueShapes[value];
+    if (!shape) throw new Error(`appendGradientGraph: unknown seeded value ${value}`);
+    graph.inputs.push({ name: seed, dtype: 'float32', shape: shape.map((d) => (d < 0 ? 'N' : d)) });
+    add(value, seed);
+  }
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const node = nodes[i];
+    const dOut = node.outputs.map((o) => (active.has(o) ? total(o) : ''));
+    if (dOut.every((g) => g === '')) continue;
+    const needs = node.inputs.map((v) => v !== '' && active.has(v));
+    if (!needs.some(Boolean)) continue;
+    const rule = rules[node.op];
+    if (!rule)
+      throw new Error(`appendGradientGraph: no gradient rule for ${node.op} (node ${node.name})`);
+    const dIn = rule(ctx, node, dOut, needs);
+    node.inputs.forEach((v, k) => needs[k] && add(v, dIn[k] ?? ''));
+  }
+  const gradients: Record<string, string> = {};
+  for (const w of options.wrt) {
+    let g = total(w);
+    if (!g) {
+      const shape = ctx.emit('Shape', [w]);
+      g = ctx.emit('ConstantOfShape', [shape], undefined, graph.valueShapes[w]);
+    }
+    gradients[w] = g;
+  }
+  graph.nodes = [...nodes, ...backward];
+  return { graph, gradients };
+}
+
+/**
+ * The context gradient rules write through: new backward nodes go to `backward`, constants to
+ * the graph's initializers, forward values a rule needs become extra outputs of their node.
+ */
+function createVjpContext(
+  graph: DescribedGraph,
+  nodes: OnnxNode[],
+  backward: OnnxNode[],
+): VjpContext {
   let counter = 0;
   const fresh = (hint: string): string => `grad/${hint}_${++counter}`;
-  const ctx: VjpContext = {
+  return {
     emit(
       op: string,
       inputs: string[],
@@ -112,45 +165,4 @@ export function appendGradientGraph(
       return name;
     },
   };
-  const active = dependents(nodes, options.wrt);
-  const contributions = new Map<string, string[]>();
-  const add = (value: string, grad: string): void => {
-    if (grad) contributions.set(value, [...(contributions.get(value) ?? []), grad]);
-  };
-  const total = (value: string): string => {
-    const parts = contributions.get(value) ?? [];
-    if (parts.length <= 1) return parts[0] ?? '';
-    const sum = ctx.emit('Sum', parts, undefined, graph.valueShapes[value]);
-    contributions.set(value, [sum]);
-    return sum;
-  };
-  for (const [value, seed] of Object.entries(options.seeds)) {
-    const shape = graph.valueShapes[value];
-    if (!shape) throw new Error(`appendGradientGraph: unknown seeded value ${value}`);
-    graph.inputs.push({ name: seed, dtype: 'float32', shape: shape.map((d) => (d < 0 ? 'N' : d)) });
-    add(value, seed);
-  }
-  for (let i = nodes.length - 1; i >= 0; i--) {
-    const node = nodes[i];
-    const dOut = node.outputs.map((o) => (active.has(o) ? total(o) : ''));
-    if (dOut.every((g) => g === '')) continue;
-    const needs = node.inputs.map((v) => v !== '' && active.has(v));
-    if (!needs.some(Boolean)) continue;
-    const rule = rules[node.op];
-    if (!rule)
-      throw new Error(`appendGradientGraph: no gradient rule for ${node.op} (node ${node.name})`);
-    const dIn = rule(ctx, node, dOut, needs);
-    node.inputs.forEach((v, k) => needs[k] && add(v, dIn[k] ?? ''));
-  }
-  const gradients: Record<string, string> = {};
-  for (const w of options.wrt) {
-    let g = total(w);
-    if (!g) {
-      const shape = ctx.emit('Shape', [w]);
-      g = ctx.emit('ConstantOfShape', [shape], undefined, graph.valueShapes[w]);
-    }
-    gradients[w] = g;
-  }
-  graph.nodes = [...nodes, ...backward];
-  return { graph, gradients };
 }

@@ -136,156 +136,190 @@ export async function createWorkerPool<TInit, TItem, TResult>(
     throw new UsageError(`--workers: expected a whole number of at least 1, got ${size}`);
   }
   const workers: Worker[] = [];
-  let closed = false;
+  const state: PoolState = { closed: false, busy: false };
   const terminate = async (): Promise<void> => {
-    closed = true;
+    state.closed = true;
     await Promise.all(workers.map((w) => w.terminate().catch(() => 0 /* already ended */)));
   };
-
   try {
     await Promise.all(
-      Array.from({ length: size }, (_, workerIndex) => {
-        const w = new Worker(ENTRY, {
-          workerData: {
-            modulePath: task.modulePath,
-            exportName: task.exportName,
-            init: task.init,
-            workerIndex,
-          },
-          // The parent's stderr, so backend reports and warnings stay visible.
-          stderr: false,
-          stdout: false,
-        });
-        workers.push(w);
-        return new Promise<void>((resolve, reject) => {
-          const onMessage = (m: Message): void => {
-            if (m.type === 'ready') {
-              cleanup();
-              resolve();
-            } else if (m.type === 'init-error') {
-              cleanup();
-              reject(rebuildError(m.error, `worker ${workerIndex} failed to start`));
-            }
-          };
-          const onError = (err: Error): void => {
-            cleanup();
-            reject(err);
-          };
-          const onExit = (code: number): void => {
-            cleanup();
-            reject(new Error(`worker ${workerIndex} exited with code ${code} while starting`));
-          };
-          const cleanup = (): void => {
-            w.off('message', onMessage);
-            w.off('error', onError);
-            w.off('exit', onExit);
-          };
-          w.on('message', onMessage);
-          w.on('error', onError);
-          w.on('exit', onExit);
-        });
-      }),
+      Array.from({ length: size }, (_, workerIndex) => startWorker(task, workerIndex, workers)),
     );
   } catch (err) {
     await terminate();
     throw err;
   }
-
-  let busy = false;
-  const pool: WorkerPool<TItem, TResult> = {
+  return {
     size,
     map(items, mapOptions = {}) {
-      if (closed) return Promise.reject(new Error('the worker pool is closed'));
-      if (busy) return Promise.reject(new Error('the worker pool is already running a map'));
-      busy = true;
-      const results: TResult[] = new Array(items.length);
-      return new Promise<TResult[]>((resolve, reject) => {
-        let next = 0;
-        let done = 0;
-        let settled = false;
-        const listeners: { w: Worker; ev: string; fn: (...a: never[]) => void }[] = [];
-        const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
-        const onSignal = (signal: NodeJS.Signals): void => {
-          // Another handler (e.g. a checkpointing trainer) decides what happens next: reject so
-          // that the caller winds down. Otherwise stop every worker, then end the process the
-          // default way (killed by the signal, exit status 128 + n), without a stack trace.
-          if (process.listenerCount(signal) > 1) {
-            finish(new Error(`interrupted by ${signal}`));
-            return;
-          }
-          settled = true;
-          for (const l of listeners) l.w.off(l.ev, l.fn as (...a: unknown[]) => void);
-          for (const s of signals) process.off(s, onSignal);
-          void terminate().then(() => process.kill(process.pid, signal));
-        };
-        const finish = (err?: Error): void => {
-          if (settled) return;
-          settled = true;
-          for (const l of listeners) l.w.off(l.ev, l.fn as (...a: unknown[]) => void);
-          for (const s of signals) process.off(s, onSignal);
-          busy = false;
-          if (err) {
-            void terminate();
-            reject(err);
-          } else resolve(results);
-        };
-        for (const s of signals) process.on(s, onSignal);
-        const dispatch = (w: Worker): void => {
-          if (settled || next >= items.length) return;
-          const id = next++;
-          const item = items[id];
-          w.postMessage({ type: 'run', id, item }, mapOptions.transfer?.(item) ?? []);
-        };
-        workers.forEach((w, workerIndex) => {
-          const onMessage = (m: Message): void => {
-            if (settled) return;
-            if (m.type === 'result') {
-              results[m.id] = m.result as TResult;
-              mapOptions.onResult?.(m.id, m.result as TResult);
-              done++;
-              if (done === items.length) finish();
-              else dispatch(w);
-            } else if (m.type === 'error') {
-              finish(rebuildError(m.error, `item ${m.id} (worker ${workerIndex})`));
-            }
-          };
-          const onError = (err: Error): void => finish(err);
-          const onExit = (code: number): void =>
-            finish(new Error(`worker ${workerIndex} exited unexpectedly with code ${code}`));
-          w.on('message', onMessage);
-          w.on('error', onError);
-          w.on('exit', onExit);
-          listeners.push(
-            { w, ev: 'message', fn: onMessage as never },
-            { w, ev: 'error', fn: onError as never },
-            { w, ev: 'exit', fn: onExit as never },
-          );
-        });
-        if (items.length === 0) {
-          finish();
-          return;
-        }
-        for (const w of workers) dispatch(w);
+      if (state.closed) return Promise.reject(new Error('the worker pool is closed'));
+      if (state.busy) return Promise.reject(new Error('the worker pool is already running a map'));
+      state.busy = true;
+      return mapOnWorkers<TItem, TResult>(workers, items, mapOptions, {
+        terminate,
+        idle: () => {
+          state.busy = false;
+        },
       });
     },
     async close() {
-      if (closed) return;
-      closed = true;
-      await Promise.all(
-        workers.map(
-          (w) =>
-            new Promise<void>((resolve) => {
-              const timer = setTimeout(() => void w.terminate().then(() => resolve()), 10_000);
-              w.once('exit', () => {
-                clearTimeout(timer);
-                resolve();
-              });
-              w.postMessage({ type: 'close' });
-            }),
-        ),
-      );
+      if (state.closed) return;
+      state.closed = true;
+      await closeWorkers(workers);
     },
     terminate,
   };
-  return pool;
+}
+
+/** Whether a pool is closed, and whether a map is running. */
+interface PoolState {
+  closed: boolean;
+  busy: boolean;
+}
+
+/** Start worker `workerIndex` (pushed onto `workers` at once); resolves when it is ready. */
+function startWorker<TInit>(
+  task: WorkerTask<TInit>,
+  workerIndex: number,
+  workers: Worker[],
+): Promise<void> {
+  const w = new Worker(ENTRY, {
+    workerData: {
+      modulePath: task.modulePath,
+      exportName: task.exportName,
+      init: task.init,
+      workerIndex,
+    },
+    // The parent's stderr, so backend reports and warnings stay visible.
+    stderr: false,
+    stdout: false,
+  });
+  workers.push(w);
+  return new Promise<void>((resolve, reject) => {
+    const onMessage = (m: Message): void => {
+      if (m.type === 'ready') {
+        cleanup();
+        resolve();
+      } else if (m.type === 'init-error') {
+        cleanup();
+        reject(rebuildError(m.error, `worker ${workerIndex} failed to start`));
+      }
+    };
+    const onError = (err: Error): void => {
+      cleanup();
+      reject(err);
+    };
+    const onExit = (code: number): void => {
+      cleanup();
+      reject(new Error(`worker ${workerIndex} exited with code ${code} while starting`));
+    };
+    const cleanup = (): void => {
+      w.off('message', onMessage);
+      w.off('error', onError);
+      w.off('exit', onExit);
+    };
+    w.on('message', onMessage);
+    w.on('error', onError);
+    w.on('exit', onExit);
+  });
+}
+
+/**
+ * One map over started workers: items dispatched one per idle worker, results in input order.
+ * A failure terminates the pool; SIGINT/SIGTERM stop the workers (see the pool's contract).
+ */
+function mapOnWorkers<TItem, TResult>(
+  workers: Worker[],
+  items: ReadonlyArray<TItem>,
+  mapOptions: MapOptions<TItem, TResult>,
+  pool: { terminate: () => Promise<void>; idle: () => void },
+): Promise<TResult[]> {
+  const results: TResult[] = new Array(items.length);
+  return new Promise<TResult[]>((resolve, reject) => {
+    let next = 0;
+    let done = 0;
+    let settled = false;
+    const listeners: { w: Worker; ev: string; fn: (...a: never[]) => void }[] = [];
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+    const detach = (): void => {
+      for (const l of listeners) l.w.off(l.ev, l.fn as (...a: unknown[]) => void);
+      for (const s of signals) process.off(s, onSignal);
+    };
+    const onSignal = (signal: NodeJS.Signals): void => {
+      // Another handler (e.g. a checkpointing trainer) decides what happens next: reject so
+      // that the caller winds down. Otherwise stop every worker, then end the process the
+      // default way (killed by the signal, exit status 128 + n), without a stack trace.
+      if (process.listenerCount(signal) > 1) {
+        finish(new Error(`interrupted by ${signal}`));
+        return;
+      }
+      settled = true;
+      detach();
+      void pool.terminate().then(() => process.kill(process.pid, signal));
+    };
+    const finish = (err?: Error): void => {
+      if (settled) return;
+      settled = true;
+      detach();
+      pool.idle();
+      if (err) {
+        void pool.terminate();
+        reject(err);
+      } else resolve(results);
+    };
+    for (const s of signals) process.on(s, onSignal);
+    const dispatch = (w: Worker): void => {
+      if (settled || next >= items.length) return;
+      const id = next++;
+      const item = items[id];
+      w.postMessage({ type: 'run', id, item }, mapOptions.transfer?.(item) ?? []);
+    };
+    workers.forEach((w, workerIndex) => {
+      const onMessage = (m: Message): void => {
+        if (settled) return;
+        if (m.type === 'result') {
+          results[m.id] = m.result as TResult;
+          mapOptions.onResult?.(m.id, m.result as TResult);
+          done++;
+          if (done === items.length) finish();
+          else dispatch(w);
+        } else if (m.type === 'error') {
+          finish(rebuildError(m.error, `item ${m.id} (worker ${workerIndex})`));
+        }
+      };
+      const onError = (err: Error): void => finish(err);
+      const onExit = (code: number): void =>
+        finish(new Error(`worker ${workerIndex} exited unexpectedly with code ${code}`));
+      w.on('message', onMessage);
+      w.on('error', onError);
+      w.on('exit', onExit);
+      listeners.push(
+        { w, ev: 'message', fn: onMessage as never },
+        { w, ev: 'error', fn: onError as never },
+        { w, ev: 'exit', fn: onExit as never },
+      );
+    });
+    if (items.length === 0) {
+      finish();
+      return;
+    }
+    for (const w of workers) dispatch(w);
+  });
+}
+
+/** Ask every worker to close (its handler's close runs), terminating any still up after 10 s. */
+async function closeWorkers(workers: Worker[]): Promise<void> {
+  await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(() => void w.terminate().then(() => resolve()), 10_000);
+          w.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          w.postMessage({ type: 'close' });
+        }),
+    ),
+  );
 }

@@ -3,4 +3,3 @@ export * from './imageWorker';
 export * from './mapImagesInWorkers';
 export * from './predictImageFunction';
 export * from './serializeModel';
-export * from './predictItemsInWorkers';

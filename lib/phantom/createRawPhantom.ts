@@ -24,7 +24,7 @@
  * The truth: the breast mask (pectoral included) and the pectoral mask in raw coordinates, the
  * crop box (bounding box of the breast), and whether the frame was mirrored.
  */
-import { createRng } from '../data/createRng';
+import { createRng, type Rng } from '../data/createRng';
 import type { Gray8Image, PixelBox } from '../preprocess/grayImage';
 import { maskBoundingBox } from '../preprocess/grayImage';
 import { dilateMask } from '../preprocess/morphology';
@@ -126,56 +126,144 @@ export function createRawPhantom(phantom: Phantom, options: RawPhantomOptions = 
     throw new RangeError(`createRawPhantom: expected bitsStored 8..16, got ${bitsStored}`);
   }
   const photometric = options.photometric ?? 'MONOCHROME1';
-  const pw = phantom.image.width;
-  const ph = phantom.image.height;
   const view = rec.projection.startsWith('CC') ? 'CC' : 'MLO';
   const side = rec.projection.endsWith('_R') ? 'R' : 'L';
   const chestRight = side === 'R';
+  // The steps draw from one generator in this order.
+  const { src, muscleGray } = withMuscle(phantom, rng, options, chestRight);
+  const frame = placeInDetector(phantom, rng, view, chestRight);
+  const { width, height } = frame;
+  const { disp, breastMask, pectoralMask } = detectorImage(phantom, src, frame, rng);
+  const markerMask = drawMarker(disp, breastMask, width, height, `${side} ${view}`, side, rng);
+  const mirrored =
+    options.mirrored === 'random' || options.mirrored === undefined
+      ? rng.next() < 0.5
+      : options.mirrored;
+  if (mirrored) {
+    for (const a of [disp, breastMask, pectoralMask, markerMask])
+      if (a) mirrorRows(a, width, height);
+  }
+  const chestWallRightInRaw = chestRight !== mirrored;
+  const { stored, display, lo, hi, full } = encodeStored(
+    disp,
+    width,
+    height,
+    bitsStored,
+    photometric,
+    rng,
+  );
+  // The file window (LINEAR_EXACT) maps value lo to black and hi to white before inversion.
+  const center = photometric === 'MONOCHROME1' ? full - (lo + hi) / 2 : (lo + hi) / 2;
+  const patientId = options.patientId ?? `PH${rec.subject || rec.seed}`;
+  const dicom = writeDicom({
+    width,
+    height,
+    pixels: stored,
+    bitsAllocated: 16,
+    bitsStored,
+    photometric,
+    patientId,
+    viewPosition: view,
+    imageLaterality: side,
+    patientOrientation: `${chestWallRightInRaw ? 'P' : 'A'}\\${view === 'CC' ? side : 'F'}`,
+    windowCenter: center,
+    windowWidth: hi - lo,
+    voiLutFunction: 'LINEAR_EXACT',
+  });
+  const cropBox = maskBoundingBox({ width, height, data: breastMask });
+  if (!cropBox) throw new Error('createRawPhantom: the phantom has an empty breast mask');
+  const placement = frame.placement;
+  return {
+    width,
+    height,
+    stored,
+    display,
+    dicom,
+    truth: { breastMask, pectoralMask, markerMask, cropBox, placement, mirrored, muscleGray },
+    phantom,
+  };
+}
 
-  // 1. Display image of the phantom with the muscle put back.
+/** Step 1: display image of the phantom with the muscle put back (striped, brighter). */
+function withMuscle(
+  phantom: Phantom,
+  rng: Rng,
+  options: RawPhantomOptions,
+  chestRight: boolean,
+): { src: Float32Array; muscleGray: number | null } {
+  const { width: pw, height: ph } = phantom.image;
   const src = Float32Array.from(phantom.image.data);
-  let muscleGray: number | null = null;
   const pect = phantom.pectoralMask;
-  if (pect) {
-    const [cLow, cHigh] = options.muscleContrast ?? [30, 70];
-    const level = Math.min(250, rec.meanGray + rng.uniform(cLow, cHigh));
-    muscleGray = Math.round(level);
-    const drop = rng.uniform(4, 12);
-    const period = rng.uniform(0.02, 0.05) * ph;
-    const amp = rng.uniform(1.5, 4);
-    // Muscle extent: top width and chest-wall height of the mask (canonical coordinates).
-    let topW = 0;
-    let wallH = 0;
-    for (let x = 0; x < pw; x++) if (pect[chestRight ? pw - 1 - x : x]) topW = x + 1;
-    for (let y = 0; y < ph; y++) if (pect[y * pw + (chestRight ? pw - 1 : 0)]) wallH = y + 1;
-    topW = Math.max(topW, 1);
-    wallH = Math.max(wallH, 1);
-    for (let y = 0; y < ph; y++) {
-      for (let x = 0; x < pw; x++) {
-        const i = y * pw + x;
-        if (!pect[i]) continue;
-        const xc = chestRight ? pw - 1 - x : x;
-        const t = Math.min(1, xc / topW + y / wallH); // 0 at the corner, 1 at the edge
-        // Fibres run roughly parallel to the muscle edge: stripes across (x/topW − y/wallH).
-        const across = (xc * wallH - y * topW) / Math.hypot(topW, wallH);
-        src[i] =
-          level - drop * t + amp * Math.sin((2 * Math.PI * across) / period) + 1.5 * rng.normal();
-      }
+  if (!pect) return { src, muscleGray: null };
+  const [cLow, cHigh] = options.muscleContrast ?? [30, 70];
+  const level = Math.min(250, phantom.record.meanGray + rng.uniform(cLow, cHigh));
+  const drop = rng.uniform(4, 12);
+  const period = rng.uniform(0.02, 0.05) * ph;
+  const amp = rng.uniform(1.5, 4);
+  // Muscle extent: top width and chest-wall height of the mask (canonical coordinates).
+  let topW = 0;
+  let wallH = 0;
+  for (let x = 0; x < pw; x++) if (pect[chestRight ? pw - 1 - x : x]) topW = x + 1;
+  for (let y = 0; y < ph; y++) if (pect[y * pw + (chestRight ? pw - 1 : 0)]) wallH = y + 1;
+  topW = Math.max(topW, 1);
+  wallH = Math.max(wallH, 1);
+  for (let y = 0; y < ph; y++) {
+    for (let x = 0; x < pw; x++) {
+      const i = y * pw + x;
+      if (!pect[i]) continue;
+      const xc = chestRight ? pw - 1 - x : x;
+      const t = Math.min(1, xc / topW + y / wallH); // 0 at the corner, 1 at the edge
+      // Fibres run roughly parallel to the muscle edge: stripes across (x/topW − y/wallH).
+      const across = (xc * wallH - y * topW) / Math.hypot(topW, wallH);
+      src[i] =
+        level - drop * t + amp * Math.sin((2 * Math.PI * across) / period) + 1.5 * rng.normal();
     }
   }
+  return { src, muscleGray: Math.round(level) };
+}
 
-  // 2. Placement in the detector frame.
+/** Where the phantom sits in the detector frame (random margins; MLO touches the top). */
+interface DetectorFrame {
+  width: number;
+  height: number;
+  ox: number;
+  oy: number;
+  placement: PixelBox;
+}
+
+/** Step 2: placement in the detector frame. */
+function placeInDetector(
+  phantom: Phantom,
+  rng: Rng,
+  view: 'CC' | 'MLO',
+  chestRight: boolean,
+): DetectorFrame {
+  const { width: pw, height: ph } = phantom.image;
   const m = (size: number): number => Math.round(size * rng.uniform(0.06, 0.22));
   const marginSide = m(pw);
   const marginTop = view === 'MLO' ? 0 : m(ph);
   const marginBottom = m(ph);
-  const width = pw + marginSide;
-  const height = ph + marginTop + marginBottom;
   const ox = chestRight ? marginSide : 0;
   const oy = marginTop;
-  const placement: PixelBox = { x0: ox, y0: oy, x1: ox + pw, y1: oy + ph };
+  return {
+    width: pw + marginSide,
+    height: ph + marginTop + marginBottom,
+    ox,
+    oy,
+    placement: { x0: ox, y0: oy, x1: ox + pw, y1: oy + ph },
+  };
+}
 
-  // 3. Background and breast in display units (0–255, float).
+/** Step 3: background and breast in display units (0–255, float), with the frame's masks. */
+function detectorImage(
+  phantom: Phantom,
+  src: Float32Array,
+  frame: DetectorFrame,
+  rng: Rng,
+): { disp: Float32Array; breastMask: Uint8Array; pectoralMask: Uint8Array | null } {
+  const { width, height, ox, oy } = frame;
+  const { width: pw, height: ph } = phantom.image;
+  const pect = phantom.pectoralMask;
   const n = width * height;
   const disp = new Float32Array(n);
   const breastMask = new Uint8Array(n);
@@ -199,9 +287,23 @@ export function createRawPhantom(phantom: Phantom, options: RawPhantomOptions = 
       }
     }
   }
+  return { disp, breastMask, pectoralMask };
+}
 
-  // 4. Label marker, away from the breast.
-  const markerMask = new Uint8Array(n);
+/**
+ * Step 4: a label marker (`<side> <view>`, else `<side>`) drawn into `disp` away from the
+ * breast; returns its mask (all zero when it fits nowhere).
+ */
+function drawMarker(
+  disp: Float32Array,
+  breastMask: Uint8Array,
+  width: number,
+  height: number,
+  longText: string,
+  shortText: string,
+  rng: Rng,
+): Uint8Array {
+  const markerMask = new Uint8Array(width * height);
   const keepOut = dilateMask(
     { width, height, data: breastMask },
     Math.max(3, Math.round(0.02 * height)),
@@ -209,7 +311,7 @@ export function createRawPhantom(phantom: Phantom, options: RawPhantomOptions = 
   const scale = Math.max(1, Math.round(height / 140));
   const markerGray = rng.uniform(235, 255);
   let placed = false;
-  for (const text of [`${side} ${view}`, side]) {
+  for (const text of [longText, shortText]) {
     const t = textMask(text, scale);
     for (let attempt = 0; attempt < 60 && !placed; attempt++) {
       if (t.w + 4 > width || t.h + 4 > height) break;
@@ -232,23 +334,27 @@ export function createRawPhantom(phantom: Phantom, options: RawPhantomOptions = 
     }
     if (placed) break;
   }
+  return markerMask;
+}
 
-  // 5. Mirroring.
-  const mirrored =
-    options.mirrored === 'random' || options.mirrored === undefined
-      ? rng.next() < 0.5
-      : options.mirrored;
-  const mirror = (a: Uint8Array | Float32Array): void => {
-    if (!mirrored) return;
-    for (let y = 0; y < height; y++) a.subarray(y * width, (y + 1) * width).reverse();
-  };
-  mirror(disp);
-  mirror(breastMask);
-  if (pectoralMask) mirror(pectoralMask);
-  mirror(markerMask);
-  const chestWallRightInRaw = chestRight !== mirrored;
+/** Step 5: mirror every row in place. */
+function mirrorRows(a: Uint8Array | Float32Array, width: number, height: number): void {
+  for (let y = 0; y < height; y++) a.subarray(y * width, (y + 1) * width).reverse();
+}
 
-  // 6. 12-bit encoding: display 0–255 ↦ [lo, hi] of the stored range, the file window = [lo, hi].
+/**
+ * Step 6, encoding: display 0–255 ↦ [lo, hi] of the stored range (inverted for MONOCHROME1),
+ * and the 8-bit display image.
+ */
+function encodeStored(
+  disp: Float32Array,
+  width: number,
+  height: number,
+  bitsStored: number,
+  photometric: 'MONOCHROME1' | 'MONOCHROME2',
+  rng: Rng,
+): { stored: Uint16Array; display: Gray8Image; lo: number; hi: number; full: number } {
+  const n = width * height;
   const full = (1 << bitsStored) - 1;
   const lo = Math.round(full * rng.uniform(0.05, 0.2));
   const hi = Math.round(full * rng.uniform(0.8, 0.95));
@@ -259,33 +365,5 @@ export function createRawPhantom(phantom: Phantom, options: RawPhantomOptions = 
     stored[i] = photometric === 'MONOCHROME1' ? full - v : v;
     display.data[i] = Math.min(255, Math.max(0, Math.round(disp[i])));
   }
-  // The file window (LINEAR_EXACT) maps value lo to black and hi to white before inversion.
-  const center = photometric === 'MONOCHROME1' ? full - (lo + hi) / 2 : (lo + hi) / 2;
-  const patientId = options.patientId ?? `PH${rec.subject || rec.seed}`;
-  const dicom = writeDicom({
-    width,
-    height,
-    pixels: stored,
-    bitsAllocated: 16,
-    bitsStored,
-    photometric,
-    patientId,
-    viewPosition: view,
-    imageLaterality: side,
-    patientOrientation: `${chestWallRightInRaw ? 'P' : 'A'}\\${view === 'CC' ? side : 'F'}`,
-    windowCenter: center,
-    windowWidth: hi - lo,
-    voiLutFunction: 'LINEAR_EXACT',
-  });
-  const cropBox = maskBoundingBox({ width, height, data: breastMask });
-  if (!cropBox) throw new Error('createRawPhantom: the phantom has an empty breast mask');
-  return {
-    width,
-    height,
-    stored,
-    display,
-    dicom,
-    truth: { breastMask, pectoralMask, markerMask, cropBox, placement, mirrored, muscleGray },
-    phantom,
-  };
+  return { stored, display, lo, hi, full };
 }

@@ -27,7 +27,7 @@ import { outputMarker } from '../io/outputMarker';
 import { yieldToEventLoop } from '../io/yieldToEventLoop';
 import { PHANTOM_MARKER_KIND, checkPhantomOverwrite } from './checkPhantomOverwrite';
 import { CLASS_NAMES, PROJECTIONS, type ClassName } from '../model/constants';
-import { createProgress, type ProgressOptions } from '../progress/createProgress';
+import { createProgress, type Progress, type ProgressOptions } from '../progress/createProgress';
 import { DENSITY_THRESHOLDS, classInterval } from './densityClass';
 import { PHANTOM_DEFAULT_SIZE, PHANTOM_GENERATOR, PHANTOM_MAX_PIXELS } from './generatePhantom';
 import { formatManifest, type ManifestRow } from './manifest';
@@ -119,6 +119,50 @@ export async function generatePhantomDataset(
   outDir: string,
   options: PhantomDatasetOptions,
 ): Promise<ManifestRow[]> {
+  const settings = resolveDatasetSettings(options);
+  checkDatasetTarget(outDir, options);
+  const subjects = drawSubjects(options, settings);
+  const jobs = planPhantomJobs(subjects, options, settings);
+  const total = jobs.length;
+  const workers = options.workers ?? (total >= 200 ? defaultWorkerCount() : 1);
+  if (!(Number.isInteger(workers) && workers >= 1)) {
+    throw new InputError(`workers: expected a whole number ≥ 1, got ${workers}`);
+  }
+  const progress = createProgress({
+    total,
+    label: 'phantom',
+    unit: 'images',
+    sink: options.progress ?? 'auto',
+  });
+  let rows: ManifestRow[] = [];
+  try {
+    await writeDirAtomic(outDir, async (tmp) => {
+      rows = await renderPhantomJobs(
+        jobs.map((j) => ({ ...j, dir: tmp })),
+        workers,
+        progress,
+      );
+      rows.sort((a, b) => (a.image < b.image ? -1 : a.image > b.image ? 1 : 0));
+      writeDatasetIndex(tmp, rows, options, settings);
+    });
+  } finally {
+    progress.stop();
+  }
+  return rows;
+}
+
+/** The dataset options with defaults applied and checked. */
+interface DatasetSettings {
+  width: number;
+  height: number;
+  split: [number, number, number];
+  thresholds: [number, number, number];
+  jitter: number;
+  sameClass: boolean;
+  prefix: string;
+}
+
+function resolveDatasetSettings(options: PhantomDatasetOptions): DatasetSettings {
   checkOptions(options);
   const width = options.width ?? PHANTOM_DEFAULT_SIZE.width;
   const height = options.height ?? PHANTOM_DEFAULT_SIZE.height;
@@ -134,30 +178,49 @@ export async function generatePhantomDataset(
       `size: expected whole width and height from 16 to 8192, got ${width}x${height}`,
     );
   }
-  const split = options.split ?? [0.8, 0.1, 0.1];
-  const thresholds = options.thresholds ?? ([...DENSITY_THRESHOLDS] as [number, number, number]);
-  const jitter = options.viewJitter ?? 0.04;
-  const sameClass = options.sameClassViews ?? true;
-  const prefix = options.subjectPrefix ?? 'ph';
+  const settings: DatasetSettings = {
+    width,
+    height,
+    split: options.split ?? [0.8, 0.1, 0.1],
+    thresholds: options.thresholds ?? ([...DENSITY_THRESHOLDS] as [number, number, number]),
+    jitter: options.viewJitter ?? 0.04,
+    sameClass: options.sameClassViews ?? true,
+    prefix: options.subjectPrefix ?? 'ph',
+  };
   if (width * height > PHANTOM_MAX_PIXELS) {
     throw new InputError(
       `size: ${width}x${height} is ${((width * height) / 1e6).toFixed(1)} Mpixel, over the phantom limit of ${PHANTOM_MAX_PIXELS / 1e6} Mpixel`,
     );
   }
-  if (fs.existsSync(outDir)) {
-    if (!fs.statSync(outDir).isDirectory()) throw new InputError(`${outDir}: exists and is a file`);
-    const entries = fs.readdirSync(outDir);
-    if (entries.length > 0) {
-      if (!options.overwrite) {
-        throw new InputError(
-          `${outDir}: exists and is not empty; choose a new folder or pass --overwrite`,
-        );
-      }
-      checkPhantomOverwrite(outDir);
-    }
-  }
+  return settings;
+}
 
-  // Subjects: class, dense fraction, split.
+/** Refuse a file, or a non-empty folder without `overwrite` (or one this project did not write). */
+function checkDatasetTarget(outDir: string, options: PhantomDatasetOptions): void {
+  if (!fs.existsSync(outDir)) return;
+  if (!fs.statSync(outDir).isDirectory()) throw new InputError(`${outDir}: exists and is a file`);
+  if (fs.readdirSync(outDir).length === 0) return;
+  if (!options.overwrite) {
+    throw new InputError(
+      `${outDir}: exists and is not empty; choose a new folder or pass --overwrite`,
+    );
+  }
+  checkPhantomOverwrite(outDir);
+}
+
+/** One subject of the dataset. */
+interface PhantomSubject {
+  id: string;
+  className: ClassName;
+  /** Dense fraction of the subject (views jitter around it). */
+  fraction: number;
+  /** Range the views stay in with `sameClassViews`. */
+  bounds: [number, number];
+  split: string;
+}
+
+/** Subjects: class (apportioned, shuffled), dense fraction within the class, split per class. */
+function drawSubjects(options: PhantomDatasetOptions, settings: DatasetSettings): PhantomSubject[] {
   const rng = createRng(`dataset:${options.seed}`);
   const n = options.subjects;
   const counts = apportion(n, options.classBalance ?? [1, 1, 1, 1]);
@@ -166,28 +229,39 @@ export async function generatePhantomDataset(
     for (let j = 0; j < c; j++) classes.push(CLASS_NAMES[k]);
   });
   const perm = shuffledIndices(n, rng);
-  const subjects = perm.map((p, i) => {
+  const subjects = perm.map((p, i): PhantomSubject => {
     const className = classes[p];
-    const [lo, hi] = classInterval(className, thresholds);
+    const [lo, hi] = classInterval(className, settings.thresholds);
     const a = className === 'A' ? Math.max(lo, 0.03) : lo + 0.02;
     const b = className === 'D' ? Math.min(hi, 0.95) : hi - 0.02;
     return {
-      id: `${prefix}${String(i + 1).padStart(Math.max(4, String(n).length), '0')}`,
+      id: `${settings.prefix}${String(i + 1).padStart(Math.max(4, String(n).length), '0')}`,
       className,
       fraction: rng.uniform(a, b),
-      bounds: [lo + 0.005, hi - 0.005] as [number, number],
-      split: '' as string,
+      bounds: [lo + 0.005, hi - 0.005],
+      split: '',
     };
   });
   for (const cls of CLASS_NAMES) {
     const members = subjects.filter((s) => s.className === cls);
-    const [nTrain, nVal] = apportion(members.length, split);
+    const [nTrain, nVal] = apportion(members.length, settings.split);
     members.forEach((s, j) => {
       s.split = j < nTrain ? 'train' : j < nTrain + nVal ? 'val' : 'test';
     });
   }
+  return subjects;
+}
 
-  // Every random choice is made here, in order, so the files do not depend on the worker count.
+/**
+ * One job per subject and view. Every random choice is made here, in order, so the files do
+ * not depend on the worker count.
+ */
+function planPhantomJobs(
+  subjects: PhantomSubject[],
+  options: PhantomDatasetOptions,
+  settings: DatasetSettings,
+): Omit<PhantomJob, 'dir'>[] {
+  const { width, height, thresholds, jitter, sameClass } = settings;
   const jobs: Omit<PhantomJob, 'dir'>[] = [];
   for (const s of subjects) {
     const anatomySeed = hashSeed(`${options.seed}:${s.id}:anatomy`);
@@ -211,70 +285,68 @@ export async function generatePhantomDataset(
       });
     }
   }
-  const total = jobs.length;
-  const workers = options.workers ?? (total >= 200 ? defaultWorkerCount() : 1);
-  if (!(Number.isInteger(workers) && workers >= 1)) {
-    throw new InputError(`workers: expected a whole number ≥ 1, got ${workers}`);
+  return jobs;
+}
+
+/** Render every job, in this thread (one worker) or on a worker pool; rows in job order or as done. */
+async function renderPhantomJobs(
+  jobs: PhantomJob[],
+  workers: number,
+  progress: Progress,
+): Promise<ManifestRow[]> {
+  let done = 0;
+  if (workers === 1) {
+    const rows: ManifestRow[] = [];
+    for (const job of jobs) {
+      rows.push(renderPhantomFiles(job));
+      progress.update(++done);
+      await yieldToEventLoop(); // SIGINT/SIGTERM remove the staging promptly
+    }
+    return rows;
   }
-  const progress = createProgress({
-    total,
-    label: 'phantom',
-    unit: 'images',
-    sink: options.progress ?? 'auto',
-  });
-  let rows: ManifestRow[] = [];
+  const pool = await createWorkerPool<null, PhantomJob, ManifestRow>(
+    {
+      modulePath: path.join(__dirname, 'renderPhantomFiles.ts'),
+      exportName: 'createPhantomWorker',
+      init: null,
+    },
+    { workers },
+  );
   try {
-    await writeDirAtomic(outDir, async (tmp) => {
-      let done = 0;
-      const full: PhantomJob[] = jobs.map((j) => ({ ...j, dir: tmp }));
-      if (workers === 1) {
-        for (const job of full) {
-          rows.push(renderPhantomFiles(job));
-          progress.update(++done);
-          await yieldToEventLoop(); // SIGINT/SIGTERM remove the staging promptly
-        }
-      } else {
-        const pool = await createWorkerPool<null, PhantomJob, ManifestRow>(
-          {
-            modulePath: path.join(__dirname, 'renderPhantomFiles.ts'),
-            exportName: 'createPhantomWorker',
-            init: null,
-          },
-          { workers },
-        );
-        try {
-          rows = await pool.map(full, { onResult: () => progress.update(++done) });
-        } finally {
-          await pool.close();
-        }
-      }
-      rows.sort((a, b) => (a.image < b.image ? -1 : a.image > b.image ? 1 : 0));
-      writeFileAtomic(path.join(tmp, outputMarker.name), outputMarker.text(PHANTOM_MARKER_KIND));
-      writeFileAtomic(path.join(tmp, 'manifest.csv'), formatManifest(rows));
-      writeFileAtomic(
-        path.join(tmp, 'phantom.json'),
-        `${JSON.stringify(
-          {
-            generator: PHANTOM_GENERATOR,
-            subjects: n,
-            seed: options.seed,
-            width,
-            height,
-            split,
-            classBalance: options.classBalance ?? [1, 1, 1, 1],
-            thresholds,
-            viewJitter: jitter,
-            sameClassViews: sameClass,
-            subjectPrefix: prefix,
-            images: rows.length,
-          },
-          null,
-          2,
-        )}\n`,
-      );
-    });
+    return await pool.map(jobs, { onResult: () => progress.update(++done) });
   } finally {
-    progress.stop();
+    await pool.close();
   }
-  return rows;
+}
+
+/** The marker, `manifest.csv` and `phantom.json` (the options that regenerate the dataset). */
+function writeDatasetIndex(
+  dir: string,
+  rows: ManifestRow[],
+  options: PhantomDatasetOptions,
+  settings: DatasetSettings,
+): void {
+  writeFileAtomic(path.join(dir, outputMarker.name), outputMarker.text(PHANTOM_MARKER_KIND));
+  writeFileAtomic(path.join(dir, 'manifest.csv'), formatManifest(rows));
+  writeFileAtomic(
+    path.join(dir, 'phantom.json'),
+    `${JSON.stringify(
+      {
+        generator: PHANTOM_GENERATOR,
+        subjects: options.subjects,
+        seed: options.seed,
+        width: settings.width,
+        height: settings.height,
+        split: settings.split,
+        classBalance: options.classBalance ?? [1, 1, 1, 1],
+        thresholds: settings.thresholds,
+        viewJitter: settings.jitter,
+        sameClassViews: settings.sameClass,
+        subjectPrefix: settings.prefix,
+        images: rows.length,
+      },
+      null,
+      2,
+    )}\n`,
+  );
 }

@@ -2,7 +2,6 @@
  * Prediction files: the original probability format (`%.18e`), the CSV written beside it, labels
  * files; and running a model over a dataset.
  */
-export * from './formatNumpyExponent';
 export * from './labelsFile';
 export * from './predictionCsv';
 export * from './predictionFile';

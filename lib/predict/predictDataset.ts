@@ -4,52 +4,10 @@
  * within a class), so probability files written by the original scripts and by this one line up
  * row by row.
  */
-import * as path from 'path';
-import { parseImageName, type ImageDataset } from '../data/readImageDataset';
-import { CLASS_NAMES, type ClassName, isClassName } from '../model/constants';
+import type { ImageDataset } from '../data/readImageDataset';
+import { CLASS_NAMES } from '../model/constants';
 import type { ForwardFunction } from './forwardFunction';
-import {
-  type PredictItem,
-  type PredictOptions,
-  type PredictionResult,
-  predictItems,
-} from './predictItems';
-
-/**
- * Items of a dataset listing, in its (Keras) order.
- * @param ds From `readImageDataset`.
- */
-export function itemsFromDataset(ds: ImageDataset): PredictItem[] {
-  return ds.items.map((it) => ({
-    path: it.path,
-    name: it.relPath,
-    trueClass: isClassName(it.className) ? it.className : null,
-    subject: it.subject ?? '',
-    projection: it.projection ?? '',
-  }));
-}
-
-/**
- * Items of image files given one by one, in the given order. The true class is the parent folder
- * when it is named A, B, C or D, else the class of an original-style name
- * (`<subject>_<n>_<class>_<projection>.png`), else unknown; subject and projection come from such
- * names when they fit.
- * @param files Image paths.
- */
-export function itemsFromFiles(files: ReadonlyArray<string>): PredictItem[] {
-  return files.map((f) => {
-    const parsed = parseImageName(path.basename(f));
-    const folder = path.basename(path.dirname(path.resolve(f)));
-    const cls = isClassName(folder) ? folder : (parsed?.className.toUpperCase() ?? '');
-    return {
-      path: path.resolve(f),
-      name: f,
-      trueClass: isClassName(cls) ? (cls as ClassName) : null,
-      subject: parsed?.subject ?? '',
-      projection: parsed?.projection ?? '',
-    };
-  });
-}
+import { type PredictOptions, type PredictionResult, predictItems } from './predictItems';
 
 /**
  * Predict every image of a dataset.
@@ -68,7 +26,7 @@ export async function predictDataset(
       `predict: expected the classes ${CLASS_NAMES.join(' ')}, got ${ds.classNames.join(' ')}`,
     );
   }
-  return predictItems(itemsFromDataset(ds), forward, {
+  return predictItems(ds.items, forward, {
     label: `predict${ds.projection ? ` ${ds.projection}` : ''}`,
     ...options,
   });

@@ -8,24 +8,11 @@ import * as tf from '@tensorflow/tfjs';
 import { loadImage, type LoadImageOptions } from '../data/loadImage';
 import { preprocessBatch } from '../data/preprocessForNetwork';
 import { argmaxRows } from '../metrics/argmaxRows';
-import { CLASS_NAMES, type ClassName } from '../model/constants';
+import type { ImageRef } from '../data/imageRef';
+import { CLASS_NAMES, isClassName } from '../model/constants';
 import { createProgress, type ProgressOptions } from '../progress/createProgress';
 import type { ForwardFunction } from './forwardFunction';
 import type { PredictionRecord } from './predictionCsv';
-
-/** One image to predict. */
-export interface PredictItem {
-  /** Path of the image file. */
-  path: string;
-  /** Name written in the CSV (path relative to the dataset root, or as given). */
-  name: string;
-  /** True class when known (class folder), else null. */
-  trueClass: ClassName | null;
-  /** Subject id when known, else ''. */
-  subject: string;
-  /** Projection when known, else ''. */
-  projection: string;
-}
 
 /** Options of {@link predictItems}. */
 export interface PredictOptions {
@@ -61,7 +48,7 @@ export interface PredictionResult {
  *   pass returns the wrong shape or non-finite values.
  */
 export async function predictItems(
-  items: ReadonlyArray<PredictItem>,
+  items: ReadonlyArray<ImageRef>,
   forward: ForwardFunction,
   options: PredictOptions,
 ): Promise<PredictionResult> {
@@ -133,7 +120,7 @@ export async function predictItems(
 
 /** Load and preprocess one batch of images (the caller disposes the tensor). */
 async function loadBatch(
-  batchItems: ReadonlyArray<PredictItem>,
+  batchItems: ReadonlyArray<ImageRef>,
   options: PredictOptions,
 ): Promise<tf.Tensor4D> {
   const images = [];
@@ -147,15 +134,15 @@ async function loadBatch(
  * @param probabilities One row of class probabilities per item.
  */
 export function predictionRecords(
-  items: ReadonlyArray<PredictItem>,
+  items: ReadonlyArray<ImageRef>,
   probabilities: number[][],
 ): PredictionRecord[] {
   const predicted = argmaxRows(probabilities);
   return items.map((it, i): PredictionRecord => ({
     file: it.name,
-    subject: it.subject,
-    projection: it.projection,
-    trueClass: it.trueClass,
+    subject: it.subject ?? '',
+    projection: it.projection ?? '',
+    trueClass: it.trueClass !== null && isClassName(it.trueClass) ? it.trueClass : null,
     probabilities: probabilities[i],
     predictedClass: CLASS_NAMES[predicted[i]],
   }));

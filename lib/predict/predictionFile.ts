@@ -16,7 +16,7 @@ import * as path from 'path';
 import { InputError } from '../errors';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { CLASS_NAMES } from '../model/constants';
-import { formatNumpyExponent } from './formatNumpyExponent';
+import { formatNumpyExponent } from '../io/formatNumpyExponent';
 import { numberedLines, readTextInput } from './readTextInput';
 
 /** Largest accepted |row sum − 1| (softmax in float32 is within 1e-6; 4-decimal files ~2e-4). */

@@ -140,26 +140,10 @@ export function preprocessMammogram(
   };
   let pectoral: PreprocessedMammogram['pectoral'] = null;
   if (view === 'MLO' && options.removePectoral !== false) {
-    const p = segmentPectoral(image, mask);
-    const { mask: pm, ...rest } = p;
-    let replacementGray: number | null = null;
-    if (p.found) {
-      pectoralMask = pm;
-      let sum = 0;
-      let n = 0;
-      for (let i = 0; i < image.data.length; i++) {
-        if (mask.data[i] && !pm.data[i]) {
-          sum += image.data[i];
-          n++;
-        }
-      }
-      replacementGray = n ? Math.round(sum / n) : 0;
-      image = { ...image, data: image.data.slice() };
-      for (let i = 0; i < image.data.length; i++) if (pm.data[i]) image.data[i] = replacementGray;
-    } else {
-      warnings.push(p.message);
-    }
-    pectoral = { ...rest, replacementGray };
+    const removed = removePectoral(image, mask, warnings);
+    image = removed.image;
+    pectoral = removed.pectoral;
+    if (removed.mask) pectoralMask = removed.mask;
   }
   // Final orientation: chest wall right for R, left for L.
   const toFinal = laterality === 'R';
@@ -195,4 +179,38 @@ export function preprocessMammogram(
     warnings,
     ...(steps ? { steps } : {}),
   };
+}
+
+/**
+ * Find the pectoral muscle of a canonical (chest wall left) MLO crop and replace it by the mean
+ * gray of the rest of the breast; when unsure, nothing is replaced and the reason is warned.
+ * @returns The image (a copy when changed), the muscle mask when found, and the record.
+ */
+function removePectoral(
+  image: Gray8Image,
+  mask: BinaryMask,
+  warnings: string[],
+): {
+  image: Gray8Image;
+  mask: BinaryMask | null;
+  pectoral: NonNullable<PreprocessedMammogram['pectoral']>;
+} {
+  const p = segmentPectoral(image, mask);
+  const { mask: pm, ...rest } = p;
+  if (!p.found) {
+    warnings.push(p.message);
+    return { image, mask: null, pectoral: { ...rest, replacementGray: null } };
+  }
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < image.data.length; i++) {
+    if (mask.data[i] && !pm.data[i]) {
+      sum += image.data[i];
+      n++;
+    }
+  }
+  const replacementGray = n ? Math.round(sum / n) : 0;
+  const out = { ...image, data: image.data.slice() };
+  for (let i = 0; i < out.data.length; i++) if (pm.data[i]) out.data[i] = replacementGray;
+  return { image: out, mask: pm, pectoral: { ...rest, replacementGray } };
 }

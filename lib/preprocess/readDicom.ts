@@ -137,6 +137,48 @@ export function readDicom(input: Uint8Array, name = 'DICOM'): DicomImage {
     ? input
     : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const warnings: string[] = [];
+  const { ds, ts } = parseDataSet(bytes, name, warnings);
+  const px = readPixelModule(ds, name, warnings);
+  const raw = frameSampleBytes(ds, ts, px, name);
+  const { values, padding, slope, intercept } = modalityValues(ds, raw, px, warnings);
+  const window = readVoiWindow(ds, warnings);
+  const voiLut = readVoiLut(ds, warnings);
+  const presentationIntent = str(ds, 'x00080068')?.trim() ?? null;
+  if (presentationIntent === 'FOR PROCESSING') {
+    warnings.push(
+      'FOR PROCESSING image (raw detector data): gray levels will differ from a FOR PRESENTATION image',
+    );
+  }
+  const lat = (str(ds, 'x00200062') ?? str(ds, 'x00200060'))?.trim().toUpperCase() ?? null;
+  return {
+    width: px.width,
+    height: px.height,
+    values,
+    padding,
+    photometric: px.photometric,
+    bitsAllocated: px.bitsAllocated,
+    bitsStored: px.bitsStored,
+    pixelRepresentation: px.pixelRepresentation,
+    rescaleSlope: slope,
+    rescaleIntercept: intercept,
+    window,
+    voiLut,
+    viewPosition: str(ds, 'x00185101')?.trim().toUpperCase() ?? null,
+    laterality: lat,
+    patientId: str(ds, 'x00100020')?.trim() ?? null,
+    patientOrientation: str(ds, 'x00200020')?.trim() ?? null,
+    presentationIntent,
+    transferSyntax: { uid: ts.uid, name: ts.name },
+    warnings,
+  };
+}
+
+/** The data set and its (supported) transfer syntax; a file without preamble is Implicit VR LE. */
+function parseDataSet(
+  bytes: Buffer,
+  name: string,
+  warnings: string[],
+): { ds: dicomParser.DataSet; ts: ReturnType<typeof checkTransferSyntax> } {
   const hasPreamble =
     bytes.length >= 132 &&
     bytes[128] === 0x44 &&
@@ -174,7 +216,22 @@ export function readDicom(input: Uint8Array, name = 'DICOM'): DicomImage {
     throw new InputError(`${name}: not a readable DICOM file (${msg})`);
   }
   warnings.push(...ds.warnings);
+  return { ds, ts };
+}
 
+/** The Image Pixel module, checked: one 2-D grayscale frame of 8 or 16 bit samples. */
+interface PixelModule {
+  width: number;
+  height: number;
+  pixelEl: dicomParser.Element;
+  photometric: 'MONOCHROME1' | 'MONOCHROME2';
+  bitsAllocated: 8 | 16;
+  bitsStored: number;
+  pixelRepresentation: 0 | 1;
+  bytesPerSample: 1 | 2;
+}
+
+function readPixelModule(ds: dicomParser.DataSet, name: string, warnings: string[]): PixelModule {
   const width = ds.uint16('x00280011');
   const height = ds.uint16('x00280010');
   const pixelEl = ds.elements.x7fe00010;
@@ -189,7 +246,6 @@ export function readDicom(input: Uint8Array, name = 'DICOM'): DicomImage {
       `${name}: expected a grayscale image (1 sample per pixel, MONOCHROME1/2), got ${samples} samples, ${photometricRaw}`,
     );
   }
-  const photometric = photometricRaw as 'MONOCHROME1' | 'MONOCHROME2';
   const frames = num(ds, 'x00280008') ?? 1;
   if (frames !== 1) {
     throw new InputError(
@@ -210,12 +266,27 @@ export function readDicom(input: Uint8Array, name = 'DICOM'): DicomImage {
   if (highBit !== bitsStored - 1) {
     warnings.push(`High Bit ${highBit} is not Bits Stored − 1 (${bitsStored - 1}): low bits used`);
   }
-  const pixelRepresentation = (ds.uint16('x00280103') ?? 0) === 1 ? 1 : 0;
-  const bytesPerSample: 1 | 2 = bitsAllocated === 16 ? 2 : 1;
-  const n = width * height;
+  return {
+    width,
+    height,
+    pixelEl,
+    photometric: photometricRaw,
+    bitsAllocated: bitsAllocated as 8 | 16,
+    bitsStored,
+    pixelRepresentation: (ds.uint16('x00280103') ?? 0) === 1 ? 1 : 0,
+    bytesPerSample: bitsAllocated === 16 ? 2 : 1,
+  };
+}
 
-  // Native little-endian sample bytes of frame 0.
-  let raw: Uint8Array;
+/** Native little-endian sample bytes of frame 0 (decoded when encapsulated). */
+function frameSampleBytes(
+  ds: dicomParser.DataSet,
+  ts: ReturnType<typeof checkTransferSyntax>,
+  px: PixelModule,
+  name: string,
+): Uint8Array {
+  const { pixelEl, width, height, bytesPerSample } = px;
+  const n = width * height;
   if (ts.encoding === 'rle' || ts.encoding === 'jpeg-lossless') {
     if (!pixelEl.encapsulatedPixelData || !pixelEl.fragments?.length) {
       throw new InputError(
@@ -229,28 +300,37 @@ export function readDicom(input: Uint8Array, name = 'DICOM'): DicomImage {
       pixelEl.fragments.length,
     );
     const bytes = new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength);
-    raw =
-      ts.encoding === 'rle'
-        ? decodeRle(bytes, n, bytesPerSample, name)
-        : decodeJpegLossless(bytes, width, height, bytesPerSample, name);
-  } else {
-    const need = n * bytesPerSample;
-    if (pixelEl.length < need || pixelEl.dataOffset + need > ds.byteArray.length) {
-      throw new InputError(
-        `${name}: pixel data truncated: ${Math.min(pixelEl.length, ds.byteArray.length - pixelEl.dataOffset)} bytes, expected ${need} for ${width}x${height} at ${bitsAllocated} bits`,
-      );
-    }
-    raw = new Uint8Array(need);
-    raw.set(ds.byteArray.subarray(pixelEl.dataOffset, pixelEl.dataOffset + need));
-    if (ts.encoding === 'native-big' && bytesPerSample === 2) {
-      for (let i = 0; i < need; i += 2) {
-        const t = raw[i];
-        raw[i] = raw[i + 1];
-        raw[i + 1] = t;
-      }
+    return ts.encoding === 'rle'
+      ? decodeRle(bytes, n, bytesPerSample, name)
+      : decodeJpegLossless(bytes, width, height, bytesPerSample, name);
+  }
+  const need = n * bytesPerSample;
+  if (pixelEl.length < need || pixelEl.dataOffset + need > ds.byteArray.length) {
+    throw new InputError(
+      `${name}: pixel data truncated: ${Math.min(pixelEl.length, ds.byteArray.length - pixelEl.dataOffset)} bytes, expected ${need} for ${width}x${height} at ${px.bitsAllocated} bits`,
+    );
+  }
+  const raw = new Uint8Array(need);
+  raw.set(ds.byteArray.subarray(pixelEl.dataOffset, pixelEl.dataOffset + need));
+  if (ts.encoding === 'native-big' && bytesPerSample === 2) {
+    for (let i = 0; i < need; i += 2) {
+      const t = raw[i];
+      raw[i] = raw[i + 1];
+      raw[i + 1] = t;
     }
   }
+  return raw;
+}
 
+/** Stored samples → modality values (Rescale Slope/Intercept), and the padding mask. */
+function modalityValues(
+  ds: dicomParser.DataSet,
+  raw: Uint8Array,
+  px: PixelModule,
+  warnings: string[],
+): { values: Float32Array; padding: Uint8Array | null; slope: number; intercept: number } {
+  const { bitsStored, pixelRepresentation, bytesPerSample } = px;
+  const n = px.width * px.height;
   const slope = num(ds, 'x00281053') ?? 1;
   const intercept = num(ds, 'x00281052') ?? 0;
   if (slope === 0) warnings.push('Rescale Slope is 0: all values equal the intercept');
@@ -273,43 +353,17 @@ export function readDicom(input: Uint8Array, name = 'DICOM'): DicomImage {
     if (padding && v === paddingStored) padding[i] = 1;
     values[i] = v * slope + intercept;
   }
+  return { values, padding, slope, intercept };
+}
 
+/** The first VOI window (center/width, function), or null when absent or invalid. */
+function readVoiWindow(ds: dicomParser.DataSet, warnings: string[]): VoiWindow | null {
   const wc = num(ds, 'x00281050');
   const ww = num(ds, 'x00281051');
   const fnRaw = (str(ds, 'x00281056') ?? 'LINEAR').trim().toUpperCase();
   const fn: VoiWindow['fn'] = fnRaw === 'SIGMOID' || fnRaw === 'LINEAR_EXACT' ? fnRaw : 'LINEAR';
-  let window: VoiWindow | null = null;
-  if (wc !== null && ww !== null) {
-    if (ww >= 1 || (fn !== 'LINEAR' && ww > 0)) window = { center: wc, width: ww, fn };
-    else warnings.push(`Window Width ${ww} invalid (must be ≥ 1): ignored`);
-  }
-  const voiLut = readVoiLut(ds, warnings);
-  const presentationIntent = str(ds, 'x00080068')?.trim() ?? null;
-  if (presentationIntent === 'FOR PROCESSING') {
-    warnings.push(
-      'FOR PROCESSING image (raw detector data): gray levels will differ from a FOR PRESENTATION image',
-    );
-  }
-  const lat = (str(ds, 'x00200062') ?? str(ds, 'x00200060'))?.trim().toUpperCase() ?? null;
-  return {
-    width,
-    height,
-    values,
-    padding,
-    photometric,
-    bitsAllocated,
-    bitsStored,
-    pixelRepresentation,
-    rescaleSlope: slope,
-    rescaleIntercept: intercept,
-    window,
-    voiLut,
-    viewPosition: str(ds, 'x00185101')?.trim().toUpperCase() ?? null,
-    laterality: lat,
-    patientId: str(ds, 'x00100020')?.trim() ?? null,
-    patientOrientation: str(ds, 'x00200020')?.trim() ?? null,
-    presentationIntent,
-    transferSyntax: { uid: ts.uid, name: ts.name },
-    warnings,
-  };
+  if (wc === null || ww === null) return null;
+  if (ww >= 1 || (fn !== 'LINEAR' && ww > 0)) return { center: wc, width: ww, fn };
+  warnings.push(`Window Width ${ww} invalid (must be ≥ 1): ignored`);
+  return null;
 }

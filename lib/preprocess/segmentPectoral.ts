@@ -91,14 +91,79 @@ export function segmentPectoral(
       `segmentPectoral: mask ${breast.width}x${breast.height} does not match image ${W}x${H}`,
     );
   }
-  const empty = createGray8Image(W, H);
-  const none = (
-    message: string,
-    contrast = 0,
-    line: PectoralSegmentation['line'] = null,
-    inlierFraction = 0,
-  ): PectoralSegmentation => ({
-    mask: empty,
+  const m = breast.data;
+  const radius = options.blurRadius ?? Math.max(1, Math.round(Math.min(W, H) / 100));
+  const s = boxBlur(image, radius).data;
+  const minContrast = options.minContrast ?? 6;
+  const levels = pectoralLevels(s, m, W, H, minContrast);
+  if (typeof levels === 'string') return notRemoved(W, H, levels);
+  const { contrast, threshold: T } = levels;
+  const { ys, xs } = muscleRowRuns(s, m, W, H, T);
+  if (ys.length < 5) {
+    return notRemoved(
+      W,
+      H,
+      `muscle edge found on only ${ys.length} rows: nothing removed`,
+      contrast,
+    );
+  }
+  const robust = robustLineFit(ys, xs);
+  if (!robust) {
+    return notRemoved(W, H, 'muscle edge too irregular for a line fit: nothing removed', contrast);
+  }
+  const { a, b } = robust.fit;
+  const inlierFraction = robust.inliers / ys.length;
+  const line = { x0: a, slope: b };
+  const tipY = b < 0 ? -a / b : Infinity;
+  const reasons = lineDoubts(a, b, tipY, inlierFraction, W, H);
+  const unsure = () =>
+    notRemoved(
+      W,
+      H,
+      `pectoral muscle unsure: ${reasons.join('; ')}; nothing removed`,
+      contrast,
+      line,
+      inlierFraction,
+    );
+  if (reasons.length) return unsure();
+  // Rows may follow their own edge within 2.5 robust σ of the line (curved borders), at most 6 % of the width.
+  const tol = Math.min(Math.max(2, 2.5 * robust.sigma), Math.max(3, 0.06 * W));
+  const edges = { ys, xs, a, b, tipY, tol, T, radius };
+  const { mask, areaFraction, edgeContrast } = muscleMask(image, s, m, edges);
+  if (areaFraction < 0.01 || areaFraction > 0.5) {
+    reasons.push(
+      `muscle would cover ${(100 * areaFraction).toFixed(1)} % of the breast (expected 1-50 %)`,
+    );
+  }
+  if (edgeContrast < minContrast / 2) {
+    reasons.push(
+      `muscle only ${edgeContrast.toFixed(1)} gray levels brighter than the tissue beside it`,
+    );
+  }
+  if (reasons.length) return unsure();
+  return {
+    mask,
+    found: true,
+    unsure: false,
+    message: `pectoral muscle found: ${(100 * areaFraction).toFixed(1)} % of the breast, edge from x=${a.toFixed(0)} at the top to y=${tipY.toFixed(0)} at the chest wall, ${(100 * inlierFraction).toFixed(0)} % of rows on the line`,
+    line,
+    areaFraction,
+    contrast,
+    inlierFraction,
+  };
+}
+
+/** The result when nothing is removed (an empty mask), with the reason. */
+function notRemoved(
+  W: number,
+  H: number,
+  message: string,
+  contrast = 0,
+  line: PectoralSegmentation['line'] = null,
+  inlierFraction = 0,
+): PectoralSegmentation {
+  return {
+    mask: createGray8Image(W, H),
     found: false,
     unsure: true,
     message,
@@ -106,12 +171,21 @@ export function segmentPectoral(
     areaFraction: 0,
     contrast,
     inlierFraction,
-  });
-  const m = breast.data;
-  const radius = options.blurRadius ?? Math.max(1, Math.round(Math.min(W, H) / 100));
-  const s = boxBlur(image, radius).data;
+  };
+}
 
-  // 1. Seed and reference levels.
+/**
+ * Step 1, seed and reference levels: the median (blurred) gray of the top chest-wall corner
+ * against the lower breast, and the threshold halfway between.
+ * @returns The levels, or the reason why no muscle can be there.
+ */
+function pectoralLevels(
+  s: Uint8Array,
+  m: Uint8Array,
+  W: number,
+  H: number,
+  minContrast: number,
+): { contrast: number; threshold: number } | string {
   const sh = Math.max(2, Math.round(0.04 * H));
   const sw = Math.max(2, Math.round(0.04 * W));
   const seed = new Uint8Array(W * H);
@@ -126,25 +200,27 @@ export function segmentPectoral(
     }
   }
   if (seedIn < 0.5 * sh * sw) {
-    return none(
-      'the breast does not reach the top chest-wall corner: no pectoral muscle found, nothing removed',
-    );
+    return 'the breast does not reach the top chest-wall corner: no pectoral muscle found, nothing removed';
   }
   const lower = new Uint8Array(W * H);
   for (let i = Math.floor(H / 2) * W; i < W * H; i++) lower[i] = m[i];
   const muscleLevel = histogramPercentile(grayHistogram(s, seed), 50);
   const tissueLevel = histogramPercentile(grayHistogram(s, lower), 50);
   const contrast = muscleLevel - tissueLevel;
-  const minContrast = options.minContrast ?? 6;
   if (!(contrast >= minContrast)) {
-    return none(
-      `top chest-wall corner is not brighter than the breast (contrast ${contrast} gray levels < ${minContrast}): pectoral muscle not found, nothing removed`,
-      contrast,
-    );
+    return `top chest-wall corner is not brighter than the breast (contrast ${contrast} gray levels < ${minContrast}): pectoral muscle not found, nothing removed`;
   }
-  const T = (muscleLevel + tissueLevel) / 2;
+  return { contrast, threshold: (muscleLevel + tissueLevel) / 2 };
+}
 
-  // 2. Row runs from the chest wall.
+/** Step 2, row runs from the chest wall: for each row from the top, how far the bright muscle reaches. */
+function muscleRowRuns(
+  s: Uint8Array,
+  m: Uint8Array,
+  W: number,
+  H: number,
+  T: number,
+): { ys: number[]; xs: number[] } {
   const ys: number[] = [];
   const xs: number[] = [];
   let zeros = 0;
@@ -160,10 +236,14 @@ export function segmentPectoral(
     ys.push(y + 0.5);
     xs.push(x);
   }
-  if (ys.length < 5)
-    return none(`muscle edge found on only ${ys.length} rows: nothing removed`, contrast);
+  return { ys, xs };
+}
 
-  // 3. Robust line fit.
+/** Step 3, robust line fit x = a + b·y (iterated 2.5 σ clipping, σ from the MAD). */
+function robustLineFit(
+  ys: number[],
+  xs: number[],
+): { fit: { a: number; b: number }; inliers: number; sigma: number } | null {
   let use = ys.map(() => true);
   let fit = fitLine(ys, xs, use);
   let sigma = Infinity;
@@ -181,14 +261,19 @@ export function segmentPectoral(
     fit = fitLine(ys, xs, use);
     if (!changed) break;
   }
-  if (!fit) return none('muscle edge too irregular for a line fit: nothing removed', contrast);
-  const { a, b } = fit;
-  const inliers = use.filter(Boolean).length;
-  const inlierFraction = inliers / ys.length;
-  const line = { x0: a, slope: b };
+  if (!fit) return null;
+  return { fit, inliers: use.filter(Boolean).length, sigma };
+}
 
-  // 4. Plausibility.
-  const tipY = b < 0 ? -a / b : Infinity;
+/** Step 4, plausibility of the edge line: the reasons to doubt it (none: plausible). */
+function lineDoubts(
+  a: number,
+  b: number,
+  tipY: number,
+  inlierFraction: number,
+  W: number,
+  H: number,
+): string[] {
   const reasons: string[] = [];
   if (!(b < 0)) reasons.push(`edge does not slope towards the chest wall (slope ${b.toFixed(2)})`);
   if (!(a >= 0.03 * W && a <= 0.95 * W))
@@ -199,33 +284,54 @@ export function segmentPectoral(
     );
   if (inlierFraction < 0.5)
     reasons.push(`only ${(100 * inlierFraction).toFixed(0)} % of rows agree with the edge line`);
-  if (reasons.length)
-    return none(
-      `pectoral muscle unsure: ${reasons.join('; ')}; nothing removed`,
-      contrast,
-      line,
-      inlierFraction,
-    );
+  return reasons;
+}
 
-  // 5. Mask from per-row edges near the line.
-  // Rows may follow their own edge within 2.5 robust σ of the line (curved borders), at most 6 % of the width.
-  const tol = Math.min(Math.max(2, 2.5 * sigma), Math.max(3, 0.06 * W));
+/** The fitted edge and what step 5 needs of the earlier steps. */
+interface MuscleEdges {
+  ys: number[];
+  xs: number[];
+  /** Line x = a + b·y. */
+  a: number;
+  b: number;
+  /** Row where the line meets the chest wall. */
+  tipY: number;
+  /** How far a row's own edge may be from the line, pixels. */
+  tol: number;
+  /** Muscle/tissue threshold (blurred gray). */
+  T: number;
+  /** Blur radius. */
+  radius: number;
+}
+
+/**
+ * Step 5, mask from per-row edges near the line, its share of the breast, and the contrast of
+ * the muscle against the tissue just outside the edge (a band of width `tol`).
+ */
+function muscleMask(
+  image: Gray8Image,
+  s: Uint8Array,
+  m: Uint8Array,
+  e: MuscleEdges,
+): { mask: BinaryMask; areaFraction: number; edgeContrast: number } {
+  const { width: W, height: H } = image;
+  const { a, b, tol } = e;
   const edgeOfRow = new Map<number, number>();
-  ys.forEach((y, i) => edgeOfRow.set(Math.floor(y), xs[i]));
+  e.ys.forEach((y, i) => edgeOfRow.set(Math.floor(y), e.xs[i]));
   const mask = createGray8Image(W, H);
   let muscle = 0;
   let breastCount = 0;
   let inSum = 0;
   for (let i = 0; i < m.length; i++) breastCount += m[i];
-  const lastRow = Math.min(H, Math.ceil(tipY));
+  const lastRow = Math.min(H, Math.ceil(e.tipY));
   for (let y = 0; y < lastRow; y++) {
     const lineX = a + b * (y + 0.5);
-    const e = edgeOfRow.get(y);
-    let edge = e !== undefined && Math.abs(e - lineX) <= tol ? e : Math.round(lineX);
+    const own = edgeOfRow.get(y);
+    let edge = own !== undefined && Math.abs(own - lineX) <= tol ? own : Math.round(lineX);
     // Sharpen on the unblurred row: the blur leaves the muscle's last bright pixels outside.
-    for (let k = 0; k <= radius && edge < W; k++) {
+    for (let k = 0; k <= e.radius && edge < W; k++) {
       const i = y * W + edge;
-      if (!m[i] || image.data[i] <= T) break;
+      if (!m[i] || image.data[i] <= e.T) break;
       edge++;
     }
     for (let x = 0; x < Math.min(W, edge); x++) {
@@ -238,7 +344,6 @@ export function segmentPectoral(
     }
   }
   const areaFraction = breastCount ? muscle / breastCount : 0;
-  // Tissue just outside the edge (a band of width tol).
   let outSum = 0;
   let outN = 0;
   for (let y = 0; y < lastRow; y++) {
@@ -252,33 +357,5 @@ export function segmentPectoral(
     }
   }
   const edgeContrast = muscle && outN ? inSum / muscle - outSum / outN : 0;
-  if (areaFraction < 0.01 || areaFraction > 0.5) {
-    reasons.push(
-      `muscle would cover ${(100 * areaFraction).toFixed(1)} % of the breast (expected 1-50 %)`,
-    );
-  }
-  if (edgeContrast < minContrast / 2) {
-    reasons.push(
-      `muscle only ${edgeContrast.toFixed(1)} gray levels brighter than the tissue beside it`,
-    );
-  }
-  if (reasons.length) {
-    const r = none(
-      `pectoral muscle unsure: ${reasons.join('; ')}; nothing removed`,
-      contrast,
-      line,
-      inlierFraction,
-    );
-    return r;
-  }
-  return {
-    mask,
-    found: true,
-    unsure: false,
-    message: `pectoral muscle found: ${(100 * areaFraction).toFixed(1)} % of the breast, edge from x=${a.toFixed(0)} at the top to y=${tipY.toFixed(0)} at the chest wall, ${(100 * inlierFraction).toFixed(0)} % of rows on the line`,
-    line,
-    areaFraction,
-    contrast,
-    inlierFraction,
-  };
+  return { mask, areaFraction, edgeContrast };
 }

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { InputError } from '../errors';
-import { formatNumpyExponent } from '../predict/formatNumpyExponent';
+import { formatNumpyExponent } from '../io/formatNumpyExponent';
 
 /**
  * Per-epoch values in Keras 2.2.4 `History.history` names (so `trainingCurvesFigure` takes it

@@ -1,16 +1,8 @@
 import type { Command } from 'commander';
 import { initBackend } from '../../backend/initBackend';
-import { UsageError } from '../../errors';
 import { importKerasFile } from '../../keras/importKerasFile';
-import { PROJECTIONS, isProjection, type Projection } from '../../model/constants';
-import { parseSizeOption } from '../options';
-
-function parseProjection(value: string): Projection {
-  if (!isProjection(value)) {
-    throw new UsageError(`--projection: expected one of ${PROJECTIONS.join(', ')}, got "${value}"`);
-  }
-  return value;
-}
+import { PROJECTIONS, type Projection } from '../../model/constants';
+import { parseChoiceOption, parseSizeOption } from '../options';
 
 /**
  * `breast-density import-keras FILE.h5 --out DIR [--size N|WxH] [--projection P] [--json]`:
@@ -34,7 +26,7 @@ export function registerImportKerasCommand(program: Command): void {
     .option(
       '--projection <P>',
       `projection the network is for (${PROJECTIONS.join(', ')})`,
-      parseProjection,
+      parseChoiceOption('--projection', PROJECTIONS),
     )
     .option('--json', 'print the result as JSON')
     .action(

@@ -109,79 +109,91 @@ export function registerMetricsCommand(program: Command): void {
       1000,
     )
     .option('--seed <N>', 'bootstrap seed', parseIntOption('--seed', 0, 2 ** 32 - 1), 0)
-    .action(async (opts: MetricsOptions) => {
-      const sources = [opts.labels, opts.csv, opts.counts].filter((s) => s !== undefined);
-      if (sources.length !== 1) {
-        throw new UsageError(
-          `metrics: give the true classes with exactly one of --labels FILE, --csv FILE or --counts A,B,C,D (got ${sources.length})`,
-        );
-      }
-      const files = new Map<Projection, string>();
-      for (const arg of opts.pred) {
-        const { view, file } = parsePredArgument(arg);
-        if (files.has(view)) throw new UsageError(`--pred: ${view} given twice`);
-        files.set(view, file);
-      }
+    .action(runMetrics);
+}
 
-      const read = new Map<Projection, PredictionRows>();
-      for (const [view, file] of files) read.set(view, readPredictionFile(file));
-      const parsed = [...read.values()];
-      checkSameRowCount(parsed);
-      const rows = parsed[0].rows.length;
-      const first = parsed[0].file;
+/** The `metrics` action: read the files and true classes, evaluate, print (and write --out). */
+async function runMetrics(opts: MetricsOptions): Promise<void> {
+  const sources = [opts.labels, opts.csv, opts.counts].filter((s) => s !== undefined);
+  if (sources.length !== 1) {
+    throw new UsageError(
+      `metrics: give the true classes with exactly one of --labels FILE, --csv FILE or --counts A,B,C,D (got ${sources.length})`,
+    );
+  }
+  const files = predictionFilesByView(opts.pred);
+  const read = new Map<Projection, PredictionRows>();
+  for (const [view, file] of files) read.set(view, readPredictionFile(file));
+  const parsed = [...read.values()];
+  checkSameRowCount(parsed);
+  const rows = parsed[0].rows.length;
+  const first = parsed[0].file;
 
-      let yTrue: number[];
-      if (opts.counts) {
-        // The total first: a typo such as 1000000000,0,0,0 must not build a huge label array.
-        const total = opts.counts.reduce((a, b) => a + b, 0);
-        if (total !== rows) {
-          throw new InputError(
-            `${first}: has ${rows} rows but --counts ${opts.counts.join(',')} adds up to ${total}`,
-          );
-        }
-        yTrue = labelsFromCounts(opts.counts);
-      } else {
-        const labels: LabelRows = opts.labels
-          ? readLabelsFile(opts.labels)
-          : readLabelsFromCsv(opts.csv as string);
-        if (labels.labels.length !== rows) {
-          const extra = labels.labels.length > rows;
-          throw new InputError(
-            extra
-              ? `${labels.file}:${labels.lines[rows]}: label ${rows + 1} has no row: ${first} has ${rows} rows and ${labels.file} has ${labels.labels.length} labels`
-              : `${labels.file}: has ${labels.labels.length} labels but ${first} has ${rows} rows`,
-          );
-        }
-        yTrue = labels.labels;
-      }
+  const yTrue = readTrueClasses(opts, rows, first);
 
-      const views: Partial<Record<Projection, number[][]>> = {};
-      for (const [view, r] of read) views[view] = r.rows;
-      const groups = evaluateGroups(views, yTrue, {
-        bootstrap: opts.bootstrap > 0 ? { resamples: opts.bootstrap, seed: opts.seed } : false,
-      });
-      const json: Record<string, unknown> = {};
-      for (const g of METRICS_GROUPS) if (groups[g]) json[g] = metricsJson(groups[g]!);
+  const views: Partial<Record<Projection, number[][]>> = {};
+  for (const [view, r] of read) views[view] = r.rows;
+  const groups = evaluateGroups(views, yTrue, {
+    bootstrap: opts.bootstrap > 0 ? { resamples: opts.bootstrap, seed: opts.seed } : false,
+  });
+  const json: Record<string, unknown> = {};
+  for (const g of METRICS_GROUPS) if (groups[g]) json[g] = metricsJson(groups[g]!);
 
-      if (opts.out) {
-        // Every figure and metrics.json, or nothing (disk full leaves no partial PNG).
-        ensureOutputDir(opts.out, { removeOnFailure: true });
-        await stageOutputDir(opts.out, (staging) => {
-          writeConfusionFigures(staging, groups, { html: opts.html });
-          writeFileAtomic(path.join(staging, 'metrics.json'), formatMetricsJson(json));
-        });
-      }
-      if (opts.json) {
-        process.stdout.write(formatMetricsJson(json));
-        return;
-      }
-      const sourcesByGroup: Partial<Record<MetricsGroup, string>> = {};
-      for (const g of METRICS_GROUPS) {
-        if (!groups[g]) continue;
-        const names = GROUP_VIEWS[g].map((v) => path.basename(files.get(v)!));
-        sourcesByGroup[g] = names.length === 1 ? names[0] : `mean of ${names.join(' + ')}`;
-      }
-      process.stdout.write(formatMetricsReport(groups, sourcesByGroup));
-      if (opts.out) process.stdout.write(`figures and metrics.json written to ${opts.out}\n`);
+  if (opts.out) {
+    // Every figure and metrics.json, or nothing (disk full leaves no partial PNG).
+    ensureOutputDir(opts.out, { removeOnFailure: true });
+    await stageOutputDir(opts.out, (staging) => {
+      writeConfusionFigures(staging, groups, { html: opts.html });
+      writeFileAtomic(path.join(staging, 'metrics.json'), formatMetricsJson(json));
     });
+  }
+  if (opts.json) {
+    process.stdout.write(formatMetricsJson(json));
+    return;
+  }
+  const sourcesByGroup: Partial<Record<MetricsGroup, string>> = {};
+  for (const g of METRICS_GROUPS) {
+    if (!groups[g]) continue;
+    const names = GROUP_VIEWS[g].map((v) => path.basename(files.get(v)!));
+    sourcesByGroup[g] = names.length === 1 ? names[0] : `mean of ${names.join(' + ')}`;
+  }
+  process.stdout.write(formatMetricsReport(groups, sourcesByGroup));
+  if (opts.out) process.stdout.write(`figures and metrics.json written to ${opts.out}\n`);
+}
+
+/** `--pred VIEW=FILE…` as a map from view to file; a view given twice is a usage error. */
+function predictionFilesByView(args: string[]): Map<Projection, string> {
+  const files = new Map<Projection, string>();
+  for (const arg of args) {
+    const { view, file } = parsePredArgument(arg);
+    if (files.has(view)) throw new UsageError(`--pred: ${view} given twice`);
+    files.set(view, file);
+  }
+  return files;
+}
+
+/** The true classes from `--counts`, `--labels` or `--csv`, one per row of the prediction files. */
+function readTrueClasses(opts: MetricsOptions, rows: number, first: string): number[] {
+  if (opts.counts) {
+    // The total first: a typo such as 1000000000,0,0,0 must not build a huge label array.
+    const total = opts.counts.reduce((a, b) => a + b, 0);
+    if (total !== rows) {
+      throw new InputError(
+        `${first}: has ${rows} rows but --counts ${opts.counts.join(',')} adds up to ${total}`,
+      );
+    }
+    return labelsFromCounts(opts.counts);
+  } else {
+    const labels: LabelRows = opts.labels
+      ? readLabelsFile(opts.labels)
+      : readLabelsFromCsv(opts.csv as string);
+    if (labels.labels.length !== rows) {
+      const extra = labels.labels.length > rows;
+      throw new InputError(
+        extra
+          ? `${labels.file}:${labels.lines[rows]}: label ${rows + 1} has no row: ${first} has ${rows} rows and ${labels.file} has ${labels.labels.length} labels`
+          : `${labels.file}: has ${labels.labels.length} labels but ${first} has ${rows} rows`,
+      );
+    }
+    return labels.labels;
+  }
 }

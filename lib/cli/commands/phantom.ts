@@ -72,60 +72,67 @@ export function registerPhantomCommand(program: Command): void {
       parseIntOption('--workers', 1, 256),
     )
     .option('--overwrite', 'replace an existing phantom dataset at --out')
-    .action(
-      async (opts: {
-        out: string;
-        subjects: number;
-        seed: number;
-        size?: [number, number];
-        split: number[];
-        balance: number[];
-        overwrite?: boolean;
-        workers?: number;
-      }) => {
-        const sum = opts.split.reduce((a, b) => a + b, 0);
-        if (Math.abs(sum - 1) > 1e-6) {
-          throw new UsageError(
-            `--split: fractions must sum to 1, got ${opts.split.join(',')} (sum ${sum})`,
-          );
-        }
-        if (!(opts.balance.reduce((a, b) => a + b, 0) > 0)) {
-          throw new UsageError(
-            `--balance: at least one class weight must be > 0, got ${opts.balance.join(',')}`,
-          );
-        }
-        const [height, width] = opts.size ?? [
-          PHANTOM_DEFAULT_SIZE.height,
-          PHANTOM_DEFAULT_SIZE.width,
-        ];
-        if (width * height > PHANTOM_MAX_PIXELS) {
-          throw new UsageError(
-            `--size: ${width}x${height} is ${((width * height) / 1e6).toFixed(1)} Mpixel; phantoms are limited to ${PHANTOM_MAX_PIXELS / 1e6} Mpixel (e.g. 6000x6600)`,
-          );
-        }
-        // A parent folder created here is removed again if the run fails.
-        ensureOutputDir(path.dirname(path.resolve(opts.out)), { removeOnFailure: true });
-        const started = Date.now();
-        const rows = await generatePhantomDataset(opts.out, {
-          subjects: opts.subjects,
-          seed: opts.seed,
-          width,
-          height,
-          split: opts.split as [number, number, number],
-          classBalance: opts.balance as [number, number, number, number],
-          overwrite: opts.overwrite ?? false,
-          workers: opts.workers,
-        });
-        const perSplit = PHANTOM_SPLITS.map(
-          (s) => `${s} ${rows.filter((r) => r.split === s).length}`,
-        ).join(', ');
-        const perClass = CLASS_NAMES.map(
-          (c) => `${c} ${rows.filter((r) => r.className === c).length}`,
-        ).join(', ');
-        process.stdout.write(
-          `wrote ${rows.length} images (${width}x${height}) of ${opts.subjects} subjects to ${path.resolve(opts.out)} in ${((Date.now() - started) / 1000).toFixed(1)} s\n` +
-            `  splits: ${perSplit}\n  classes: ${perClass}\n  manifest: ${path.join(opts.out, 'manifest.csv')}\n`,
-        );
-      },
+    .action(runPhantom);
+}
+
+/** Options of `breast-density phantom`, as commander parses them. */
+interface PhantomCliOptions {
+  out: string;
+  subjects: number;
+  seed: number;
+  size?: [number, number];
+  split: number[];
+  balance: number[];
+  overwrite?: boolean;
+  workers?: number;
+}
+
+/** The `phantom` action: check the options, generate the dataset, print a summary. */
+async function runPhantom(opts: PhantomCliOptions): Promise<void> {
+  const [height, width] = checkPhantomCliOptions(opts);
+  // A parent folder created here is removed again if the run fails.
+  ensureOutputDir(path.dirname(path.resolve(opts.out)), { removeOnFailure: true });
+  const started = Date.now();
+  const rows = await generatePhantomDataset(opts.out, {
+    subjects: opts.subjects,
+    seed: opts.seed,
+    width,
+    height,
+    split: opts.split as [number, number, number],
+    classBalance: opts.balance as [number, number, number, number],
+    overwrite: opts.overwrite ?? false,
+    workers: opts.workers,
+  });
+  const perSplit = PHANTOM_SPLITS.map(
+    (s) => `${s} ${rows.filter((r) => r.split === s).length}`,
+  ).join(', ');
+  const perClass = CLASS_NAMES.map(
+    (c) => `${c} ${rows.filter((r) => r.className === c).length}`,
+  ).join(', ');
+  process.stdout.write(
+    `wrote ${rows.length} images (${width}x${height}) of ${opts.subjects} subjects to ${path.resolve(opts.out)} in ${((Date.now() - started) / 1000).toFixed(1)} s\n` +
+      `  splits: ${perSplit}\n  classes: ${perClass}\n  manifest: ${path.join(opts.out, 'manifest.csv')}\n`,
+  );
+}
+
+/** Usage checks of the split, balance and size; returns `[height, width]`. */
+function checkPhantomCliOptions(opts: PhantomCliOptions): [number, number] {
+  const sum = opts.split.reduce((a, b) => a + b, 0);
+  if (Math.abs(sum - 1) > 1e-6) {
+    throw new UsageError(
+      `--split: fractions must sum to 1, got ${opts.split.join(',')} (sum ${sum})`,
     );
+  }
+  if (!(opts.balance.reduce((a, b) => a + b, 0) > 0)) {
+    throw new UsageError(
+      `--balance: at least one class weight must be > 0, got ${opts.balance.join(',')}`,
+    );
+  }
+  const [height, width] = opts.size ?? [PHANTOM_DEFAULT_SIZE.height, PHANTOM_DEFAULT_SIZE.width];
+  if (width * height > PHANTOM_MAX_PIXELS) {
+    throw new UsageError(
+      `--size: ${width}x${height} is ${((width * height) / 1e6).toFixed(1)} Mpixel; phantoms are limited to ${PHANTOM_MAX_PIXELS / 1e6} Mpixel (e.g. 6000x6600)`,
+    );
+  }
+  return [height, width];
 }
