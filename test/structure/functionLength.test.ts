@@ -12,19 +12,6 @@ import ts from 'typescript';
 const LIB = path.join(__dirname, '..', '..', 'lib');
 const MAX_LINES = 100;
 
-/**
- * Long functions owned by work in other branches (the trainer, display/figure/plots), as
- * `<file under lib/>:<function>`. They are split there; the lead empties this list after the
- * merge. Entries that are no longer long are ignored, so a merge never fails on this list.
- */
-const ALLOWED: ReadonlySet<string> = new Set([
-  // training (lib/train/, lib/cli/commands/train.ts)
-  'train/trainDensityModel.ts:trainDensityModel',
-  'cli/commands/train.ts:registerTrainCommand',
-  // figures (lib/display/, lib/figure/, lib/plots/)
-  'display/renderFigurePng.ts:renderFigurePng',
-]);
-
 /** A function of lib/ and its length in lines. */
 interface MeasuredFunction {
   /** `<file under lib/>:<name>` (anonymous functions: `<enclosing>/<line>`). */
@@ -82,16 +69,9 @@ test('function lengths are measured (sanity)', () => {
   assert.ok(MEASURED.some((f) => f.id === 'errors.ts:errorMessage'));
 });
 
-test(`no function in lib/ is over ${MAX_LINES} lines (apart from the commented allow-list)`, () => {
-  const long = MEASURED.filter((f) => f.lines > MAX_LINES && !ALLOWED.has(f.id))
+test(`no function in lib/ is over ${MAX_LINES} lines`, () => {
+  const long = MEASURED.filter((f) => f.lines > MAX_LINES)
     .sort((a, b) => b.lines - a.lines)
     .map((f) => `lib/${f.id}: ${f.lines} lines`);
   assert.deepEqual(long, [], `split these into named steps:\n${long.join('\n')}`);
-});
-
-test('the allow-list only names functions of the trainer and the figures', () => {
-  const foreign = [...ALLOWED].filter(
-    (id) => !/^(train|display|figure|plots)\/|^cli\/commands\/train\.ts:/.test(id),
-  );
-  assert.deepEqual(foreign, []);
 });

@@ -7,10 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { setupTf } from './helpers/tf';
-import { maxAbsDiff } from './helpers/arrays';
-import { createKerasOptimizer } from '../lib/train/createKerasOptimizer';
-import { createOptimizer, OPTIMIZER_NAMES, type OptimizerName } from '../lib/train/createOptimizer';
+import { setupTf } from '../helpers/tf';
+import { maxAbsDiff } from '../helpers/arrays';
+import { createKerasOptimizer } from '../../lib/train/createKerasOptimizer';
+import { createOptimizer, OPTIMIZER_NAMES, type OptimizerName } from '../../lib/train/createOptimizer';
 
 /** Deterministic parameters and gradients: gradients well above √ε, as in training. */
 function problem(n: number, step: number): { p: Float32Array; g: Float32Array } {

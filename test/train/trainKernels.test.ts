@@ -5,8 +5,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { setupTf } from './helpers/tf';
-import { conv2dBackpropFilterFromOps, registerWasmTrainingKernels } from '../lib/train';
+import { setupTf } from '../helpers/tf';
+import { conv2dBackpropFilterFromOps, registerWasmTrainingKernels } from '../../lib/train';
 
 /** Deterministic uniform(−1, 1) values (mulberry32). */
 function randomValues(n: number, seed: number): Float32Array {

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { afterEach, describe, test } from 'node:test';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { InputError, UsageError } from '../lib/errors';
+import { InputError, UsageError } from '../../lib/errors';
 import {
   PLOTLY_MIME,
   displayFigure,
@@ -20,9 +20,9 @@ import {
   setFigureMode,
   tableBundle,
   type DisplayContent,
-} from '../lib/display';
-import { readPlotlyJs, renderFigurePng } from '../lib/figure';
-import { confusionFigure } from './helpers/figures';
+} from '../../lib/display';
+import { readPlotlyJs, renderFigurePng } from '../../lib/figure';
+import { confusionFigure } from '../helpers/figures';
 
 describe('MIME bundles', () => {
   test('tableBundle: HTML table with escaped cells and aligned plain text', () => {

@@ -12,21 +12,21 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import * as jupyter from '../environment/jupyter';
-import { decodePng } from '../lib/io/png';
-import { PLOTLY_MIME } from '../lib/display/figureBundle';
-import { colorAt, resolveColorscale } from '../lib/figure/colors';
+import * as jupyter from '../../environment/jupyter';
+import { decodePng } from '../../lib/io/png';
+import { PLOTLY_MIME } from '../../lib/display/figureBundle';
+import { colorAt, resolveColorscale } from '../../lib/figure/colors';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const clean = require('../scripts/clean-notebooks.js') as {
+const clean = require('../../scripts/clean-notebooks.js') as {
   listNotebooks(): string[];
   notebookProblems(nb: Notebook): string[];
   cleanNotebook(nb: Notebook): Notebook;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { linkSelf } = require('../environment/link-self.js') as { linkSelf(): string };
+const { linkSelf } = require('../../environment/link-self.js') as { linkSelf(): string };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const launcher = require('../environment/tslab-kernel.js') as {
+const launcher = require('../../environment/tslab-kernel.js') as {
   patchedSources(dist: string): Record<string, string> | string;
   tslabDist(): string;
 };
@@ -56,7 +56,7 @@ interface Notebook {
   nbformat_minor?: number;
 }
 
-const ROOT = path.join(__dirname, '..');
+const ROOT = path.join(__dirname, '..', '..');
 const OUT = path.join(ROOT, 'out', 'test-notebooks');
 const SCREENSHOTS = path.join(ROOT, 'out', 'screenshots');
 const SMOKE = path.join(ROOT, 'test', 'fixtures', 'notebooks', 'Smoke.ipynb');
@@ -228,7 +228,7 @@ describe('imports in an editor (VS Code notebook cells)', () => {
     linkSelf();
     const [byName, relative] = await editorTypesInCells([
       "import { renderFigurePng } from 'breast-density';\nconst X = renderFigurePng;",
-      "import { renderFigurePng } from '../lib';\nconst X = renderFigurePng;",
+      "import { renderFigurePng } from '../../lib';\nconst X = renderFigurePng;",
     ]);
     assert.deepEqual(byName.diagnostics, []);
     assert.equal(

@@ -7,16 +7,16 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { createDensityModel } from '../lib/model/createDensityModel';
-import { createRng } from '../lib/data/createRng';
-import { createOnnxTrainingSession } from '../lib/train/createOnnxTrainingSession';
-import { bindDensityParameters } from '../lib/train/densityParameterBinding';
-import { createKerasOptimizer } from '../lib/train/createKerasOptimizer';
-import { createOptimizer, type OptimizerName } from '../lib/train/createOptimizer';
-import { trainDensityModel } from '../lib/train/trainDensityModel';
-import { generatePhantomDataset } from '../lib/phantom/generatePhantomDataset';
-import { tfjsTrainingStep } from './helpers/tfjsTrainingStep';
-import { makeTmpDir } from './helpers/tmp';
+import { createDensityModel } from '../../lib/model/createDensityModel';
+import { createRng } from '../../lib/data/createRng';
+import { createOnnxTrainingSession } from '../../lib/train/createOnnxTrainingSession';
+import { bindDensityParameters } from '../../lib/train/densityParameterBinding';
+import { createKerasOptimizer } from '../../lib/train/createKerasOptimizer';
+import { createOptimizer, type OptimizerName } from '../../lib/train/createOptimizer';
+import { trainDensityModel } from '../../lib/train/trainDensityModel';
+import { generatePhantomDataset } from '../../lib/phantom/generatePhantomDataset';
+import { tfjsTrainingStep } from '../helpers/tfjsTrainingStep';
+import { makeTmpDir } from '../helpers/tmp';
 
 const norm = (a: ArrayLike<number>, b?: ArrayLike<number>): number => {
   let s = 0;

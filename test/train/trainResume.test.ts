@@ -8,14 +8,14 @@ import assert from 'node:assert/strict';
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CLI, runCli } from './helpers/cli';
-import { makeTmpDir } from './helpers/tmp';
-import { setupTf } from './helpers/tf';
-import { generatePhantomDataset } from '../lib/phantom/generatePhantomDataset';
-import { loadDensityModel } from '../lib/modelFiles';
-import { listCheckpoints, readHistorySeries, loadTrainCheckpoint } from '../lib/train';
-import { TMP_INFIX } from '../lib/io/atomicWrite';
-import { TRAINING_ENGINES } from './helpers/trainingEngines';
+import { CLI, runCli } from '../helpers/cli';
+import { makeTmpDir } from '../helpers/tmp';
+import { setupTf } from '../helpers/tf';
+import { generatePhantomDataset } from '../../lib/phantom/generatePhantomDataset';
+import { loadDensityModel } from '../../lib/modelFiles';
+import { listCheckpoints, readHistorySeries, loadTrainCheckpoint } from '../../lib/train';
+import { TMP_INFIX } from '../../lib/io/atomicWrite';
+import { TRAINING_ENGINES } from '../helpers/trainingEngines';
 
 let data = '';
 before(async () => {

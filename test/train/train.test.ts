@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { setupTf } from './helpers/tf';
-import { makeTmpDir } from './helpers/tmp';
-import { TRAINING_ENGINES } from './helpers/trainingEngines';
-import { generatePhantomDataset } from '../lib/phantom/generatePhantomDataset';
-import { loadDensityModel, readModelMetadata } from '../lib/modelFiles';
+import { setupTf } from '../helpers/tf';
+import { makeTmpDir } from '../helpers/tmp';
+import { TRAINING_ENGINES } from '../helpers/trainingEngines';
+import { generatePhantomDataset } from '../../lib/phantom/generatePhantomDataset';
+import { loadDensityModel, readModelMetadata } from '../../lib/modelFiles';
 import {
   createReduceLrOnPlateau,
   createOptimizer,
@@ -25,7 +25,7 @@ import {
   listCheckpoints,
   trainDensityModel,
   type EpochRecord,
-} from '../lib/train';
+} from '../../lib/train';
 
 // ReduceLROnPlateau: [name, options, start lr, val_loss per epoch, expected lr after each epoch]
 const SCHEDULE_CASES: [
@@ -275,8 +275,8 @@ for (const engine of TRAINING_ENGINES) {
 }
 
 test('recalibrateBatchNorm: moving statistics become the average batch statistics', async () => {
-  const { createDensityModel } = await import('../lib/model');
-  const { recalibrateBatchNorm } = await import('../lib/train');
+  const { createDensityModel } = await import('../../lib/model');
+  const { recalibrateBatchNorm } = await import('../../lib/train');
   const model = createDensityModel({ inputSize: 32, seed: 1 });
   const batches = [0, 1].map((k) =>
     tf.tidy(() => tf.add(tf.mul(tf.randomNormal([2, 32, 32, 3], 0, 1, 'float32', 10 + k), 0.3), k)),

@@ -1,8 +1,8 @@
 /** lib/figure: the PNG renderer (Skia via @napi-rs/canvas, bundled font), colors, HTML pages. */
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
-import { decodePng } from '../lib/io/png';
-import { InputError } from '../lib/errors';
+import { decodePng } from '../../lib/io/png';
+import { InputError } from '../../lib/errors';
 import {
   figureHtml,
   plotlyJsPath,
@@ -10,11 +10,11 @@ import {
   readPlotlyJs,
   renderFigurePng,
   type PlotlyFigure,
-} from '../lib/figure';
-import { colorAt, parseColor, resolveColorscale } from '../lib/figure/colors';
-import { figureDiv, NO_PLOTLY_NOTE } from '../lib/figure/figureDiv';
-import { figureFont } from '../lib/figure/figureFont';
-import { CM, confusionFigure } from './helpers/figures';
+} from '../../lib/figure';
+import { colorAt, parseColor, resolveColorscale } from '../../lib/figure/colors';
+import { figureDiv, NO_PLOTLY_NOTE } from '../../lib/figure/figureDiv';
+import { figureFont } from '../../lib/figure/figureFont';
+import { CM, confusionFigure } from '../helpers/figures';
 
 /** RGBA of pixel (x, y) of a decoded 8-bit RGBA PNG. */
 function pixel(png: Buffer, x: number, y: number): number[] {
@@ -224,7 +224,7 @@ describe('figure HTML', () => {
 test('figures stay apart from the kernel: lib/figure and lib/plots never import lib/display', () => {
   const fs = require('fs') as typeof import('fs');
   const path = require('path') as typeof import('path');
-  const lib = path.join(__dirname, '..', 'lib');
+  const lib = path.join(__dirname, '..', '..', 'lib');
   const offenders: string[] = [];
   for (const dir of ['figure', 'plots']) {
     const files = fs.readdirSync(path.join(lib, dir)).filter((f) => f.endsWith('.ts'));

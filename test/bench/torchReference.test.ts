@@ -8,9 +8,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runTorchReference, type TorchReferenceOptions } from '../lib/bench/runTorchReference';
+import { runTorchReference, type TorchReferenceOptions } from '../../lib/bench/runTorchReference';
 
-const SCRIPT = path.join(__dirname, '..', 'scripts', 'torch_reference.py');
+const SCRIPT = path.join(__dirname, '..', '..', 'scripts', 'torch_reference.py');
 const cases: Pick<TorchReferenceOptions, 'mode' | 'layer'>[] = [
   { mode: 'forward' },
   { mode: 'gradcam' },
@@ -86,7 +86,7 @@ test('torch_reference.py: same logits as the Keras fixture (make-keras-fixture.p
   for (const size of [64, 97]) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-torchref-'));
     try {
-      const fixture = path.join(__dirname, '..', 'scripts', 'make-keras-fixture.py');
+      const fixture = path.join(__dirname, '..', '..', 'scripts', 'make-keras-fixture.py');
       const f = spawnSync(
         '/usr/bin/python3',
         [fixture, dir, '--size', String(size), '--only', 'weights'],

@@ -6,9 +6,9 @@ import {
   probabilitiesFigure,
   rocCurvesFigure,
   trainingCurvesFigure,
-} from '../lib/plots';
-import { classificationScores, rocOneVsRest } from '../lib/metrics';
-import type { BarTrace, HeatmapTrace, ScatterTrace } from '../lib/figure/figure';
+} from '../../lib/plots';
+import { classificationScores, rocOneVsRest } from '../../lib/metrics';
+import type { BarTrace, HeatmapTrace, ScatterTrace } from '../../lib/figure/figure';
 
 const cm = [
   [3, 1, 0, 0],
