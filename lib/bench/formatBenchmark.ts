@@ -26,6 +26,8 @@ export interface BenchmarkJson {
   pytorch_forward_ms: number | null;
   /** `pytorch_forward_ms / forward_ms`: how many times faster than PyTorch (null without it). */
   speedup_vs_pytorch: number | null;
+  /** PyTorch's training step (SGD-Nesterov, batch 4), ms per image, this run (null without it). */
+  pytorch_train_step_ms_per_image: number | null;
 }
 
 const round = (v: number, digits = 1): number => Number(v.toFixed(digits));
@@ -52,6 +54,10 @@ export function benchmarkJson(r: BenchmarkResult): BenchmarkJson {
     pytorch_forward_ms: 'skipped' in r.pytorch ? null : round(r.pytorch.forwardMs),
     speedup_vs_pytorch:
       'skipped' in r.pytorch ? null : round(r.pytorch.forwardMs / r.forward.after.median, 2),
+    pytorch_train_step_ms_per_image:
+      'skipped' in r.pytorch || r.pytorch.trainStepMsPerImage === null
+        ? null
+        : round(r.pytorch.trainStepMsPerImage),
   };
 }
 

@@ -106,7 +106,9 @@ test('bench CLI: --json prints exactly the documented keys with measured values'
     'gflops',
     'pytorch_forward_ms',
     'speedup_vs_pytorch',
+    'pytorch_train_step_ms_per_image',
   ]);
+  assert.equal(rec.pytorch_train_step_ms_per_image, null, 'not asked for (--no-pytorch-train)');
   assert.equal(rec.size, 32);
   assert.equal(rec.workers, 1);
   assert.equal(rec.backend, 'wasm');
