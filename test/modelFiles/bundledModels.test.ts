@@ -25,11 +25,11 @@ const MODELS: [string, string, string][] = [
   ['MLO_L',      'models/MLO_L_model',    'predictions_mlol.txt'],
 ];
 
-/** The README's bundled-models table: accuracy in percent per row label (projection, side, exam). */
+/** The bundled-models table of docs/training.md: accuracy in percent per row label (projection, side, exam). */
 function readmeAccuracies(): Map<string, number> {
-  const text = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const text = fs.readFileSync(path.join(ROOT, 'docs', 'training.md'), 'utf8');
   const start = text.indexOf('### The bundled models');
-  assert.ok(start >= 0, 'README has no "### The bundled models" section');
+  assert.ok(start >= 0, 'docs/training.md has no "### The bundled models" section');
   const section = text.slice(start, text.indexOf('\n### ', start + 5));
   const out = new Map<string, number>();
   for (const line of section.split('\n')) {
