@@ -228,7 +228,7 @@ describe('imports in an editor (VS Code notebook cells)', () => {
     linkSelf();
     const [byName, relative] = await editorTypesInCells([
       "import { renderFigurePng } from 'breast-density';\nconst X = renderFigurePng;",
-      "import { renderFigurePng } from '../../lib';\nconst X = renderFigurePng;",
+      "import { renderFigurePng } from '../lib';\nconst X = renderFigurePng;",
     ]);
     assert.deepEqual(byName.diagnostics, []);
     assert.equal(
