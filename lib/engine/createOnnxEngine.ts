@@ -12,6 +12,7 @@ import { buildInferenceGraph } from '../onnx/buildInferenceGraph';
 import type { DescribedGraph } from '../onnx/describeDensityNetwork';
 import { encodeOnnxModel } from '../onnx/encodeOnnxModel';
 import type { DensityEngine, EngineForward, EngineGradients, EngineTensor } from './densityEngine';
+import { checkEngineInput } from './checkEngineInput';
 import { loadOnnxRuntime, type OnnxRuntime } from './loadOnnxRuntime';
 
 /** Options of {@link createOnnxEngine}. */
@@ -22,15 +23,6 @@ export interface OnnxEngineOptions {
 
 function tensorOf(t: Ort.Tensor): EngineTensor {
   return { data: t.data as Float32Array, shape: t.dims.map(Number) };
-}
-
-function checkInput(input: Float32Array, batch: number, shape: [number, number, number]): void {
-  const per = shape[0] * shape[1] * shape[2];
-  if (!Number.isInteger(batch) || batch < 1 || input.length !== batch * per) {
-    throw new Error(
-      `engine: expected ${batch} image(s) of ${shape.join('×')} (${batch * per} values), got ${input.length} values`,
-    );
-  }
 }
 
 /**
@@ -72,7 +64,7 @@ export async function createOnnxEngine(
     batch: number,
     layers: readonly string[] = [],
   ): Promise<EngineForward> => {
-    checkInput(input, batch, inputShape);
+    checkEngineInput(input, batch, inputShape);
     const key = `forward:${layers.join(',')}`;
     const s = await session(key, () =>
       layers.length === 0 ? base : buildInferenceGraph(model, { layers, nhwc: true }),
@@ -93,7 +85,7 @@ export async function createOnnxEngine(
     layer: string,
     targets: readonly number[],
   ): Promise<EngineGradients> => {
-    checkInput(input, batch, inputShape);
+    checkEngineInput(input, batch, inputShape);
     checkTargets(targets, batch, numClasses);
     const s = await session(`cam:${layer}`, () => buildCamGradientGraph(model, layer));
     const out = await s.run({

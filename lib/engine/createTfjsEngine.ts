@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { camGradients } from '../cam/camGradients';
 import { inputLayerName } from '../cam/forwardWithProbe';
 import { createInferenceModel } from '../fast/createInferenceModel';
+import { checkEngineInput } from './checkEngineInput';
 import type { DensityEngine, EngineForward, EngineGradients, EngineTensor } from './densityEngine';
 
 async function plain(t: tf.Tensor): Promise<EngineTensor> {
@@ -27,11 +28,7 @@ export function createTfjsEngine(model: tf.LayersModel): DensityEngine {
   let disposed = false;
   const images = (input: Float32Array, batch: number): tf.Tensor4D => {
     if (disposed) throw new Error('engine: used after dispose()');
-    if (!Number.isInteger(batch) || batch < 1 || input.length !== batch * h * w * c) {
-      throw new Error(
-        `engine: expected ${batch} image(s) of ${h}×${w}×${c} (${batch * h * w * c} values), got ${input.length} values`,
-      );
-    }
+    checkEngineInput(input, batch, [h, w, c]);
     return tf.tensor4d(input, [batch, h, w, c]);
   };
 
