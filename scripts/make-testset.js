@@ -7,14 +7,17 @@
 'use strict';
 require('tsx/cjs');
 const path = require('path');
+const fs = require('fs');
 const { generatePhantomDataset } = require('../lib/phantom/generatePhantomDataset.ts');
+const { outputMarker } = require('../lib/io/outputMarker.ts');
 
 /** The TestSet options (also written to TestSet/phantom.json). */
 const TESTSET_OPTIONS = {
   subjects: 4, // one per class with equal class balance
   seed: 2026,
-  width: 384,
-  height: 672,
+  // Mammogram scale: the original sample images are 906-1428 x 1796-2293 px.
+  width: 1040,
+  height: 1820,
   split: [0, 0, 1], // everything in test/, as the original's TestSet
   subjectPrefix: 'ph',
 };
@@ -22,6 +25,8 @@ const TESTSET_OPTIONS = {
 const out = path.join(__dirname, '..', 'TestSet');
 generatePhantomDataset(out, { ...TESTSET_OPTIONS, overwrite: true, progress: 'silent' }).then(
   (rows) => {
+    // The writer's marker is not committed (phantom.json identifies the set for --overwrite).
+    fs.rmSync(path.join(out, outputMarker.name), { force: true });
     process.stdout.write(`make-testset: wrote ${rows.length} images to ${out}\n`);
   },
   (err) => {

@@ -56,3 +56,24 @@ export function parseChoiceOption<T extends string>(name: string, choices: reado
     return found;
   };
 }
+
+/**
+ * Parse a comma-separated list of choices (`--projections CC_R,mlo_r`), each matched as
+ * {@link parseChoiceOption} does; duplicates are dropped, the order of `choices` is kept.
+ * @param name Option name for the message.
+ * @param choices Allowed values in their canonical spelling.
+ * @returns A commander argument parser giving a non-empty array in the order of `choices`.
+ */
+export function parseChoiceListOption<T extends string>(name: string, choices: readonly T[]) {
+  const one = parseChoiceOption(name, choices);
+  return (value: string): T[] => {
+    const parts = value.split(',').filter((p) => p.trim() !== '');
+    if (parts.length === 0) {
+      throw new UsageError(
+        `${name}: expected a comma-separated list of ${choices.join(', ')}, got "${value}"`,
+      );
+    }
+    const picked = new Set(parts.map(one));
+    return choices.filter((c) => picked.has(c));
+  };
+}

@@ -91,11 +91,13 @@ function trainingForm(
     if (n.op === 'BatchNormalization') {
       const l = n.name;
       const c = described.valueShapes[n.outputs[0]][1];
+      const shape = described.valueShapes[n.inputs[0]];
       Object.assign(graph.valueShapes, {
         [`${l}/batch_mean`]: [c],
         [`${l}/batch_variance`]: [c],
         [`${l}/mean4`]: [1, c, 1, 1],
         [`${l}/variance4`]: [1, c, 1, 1],
+        [`${l}/centred`]: shape,
       });
       const eps = n.attributes?.epsilon;
       return {
@@ -108,6 +110,7 @@ function trainingForm(
           `${l}/batch_variance`,
           `${l}/mean4`,
           `${l}/variance4`,
+          `${l}/centred`,
         ],
         attributes: { epsilon: eps ?? floatAttr(1e-3) },
       };

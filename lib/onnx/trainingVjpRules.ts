@@ -12,10 +12,12 @@
  * - Conv bias: Σ dY over batch and space (the data gradient is {@link VJP_RULES}' `ConvTranspose`).
  * - Gemm (the dense head, no transposes): dW = Xᵀ·dY (`Gemm transA`), db = Σ dY over the batch.
  * - `BatchNormalizationTraining` (the project's placeholder for batch-statistics BN, expanded to
- *   standard ops by `expandTrainingBatchNorms`; outputs `[y, mean, variance, mean4, variance4]`,
- *   the last two `[1, C, 1, 1]`): with x̂ = (x − μ)/√(σ²+ε), m = N·H·W,
- *   dβ = Σ dY, dγ = Σ dY·x̂, dx = γ/√(σ²+ε) · (dY − dβ/m − x̂·dγ/m) (Ioffe & Szegedy, ICML 2015,
- *   section 3; the statistics are differentiated, as Keras and TF.js do in training).
+ *   standard ops by `expandTrainingBatchNorms`; outputs `[y, mean, variance, mean4, variance4,
+ *   centred]`, mean4/variance4 `[1, C, 1, 1]`, centred = x − μ): with x̂ = (x − μ)/√(σ²+ε),
+ *   m = N·H·W, dβ = Σ dY, dγ = Σ dY·x̂, dx = γ/√(σ²+ε) · (dY − dβ/m − x̂·dγ/m) (Ioffe & Szegedy,
+ *   ICML 2015, section 3; the statistics are differentiated, as Keras and TF.js do in training).
+ *   dx is formed as s·dY + (a·(x − μ) + b) with per-channel s, a, b, the bracket one inference
+ *   `BatchNormalization` (mean 0, variance 1, ε 0): three full-size passes instead of seven.
  * - Mul of equal shapes (the dropout mask): dA = dY·B, dB = dY·A.
  */
 import type { OnnxNode } from './onnxGraph';
@@ -88,35 +90,50 @@ function batchNormTrainingGradient(
   needs: boolean[],
 ): string[] {
   const [x, gamma] = node.inputs;
-  const [, , , mean4, variance4] = node.outputs;
+  const [, , , , variance4, centred] = node.outputs;
   const shape = ctx.shapeOf(x);
   const [, c, h, w] = shape;
   const epsAttr = node.attributes?.epsilon;
   const eps = epsAttr && epsAttr.type === 'float' ? epsAttr.value : 1e-3;
-  const perChannel = ctx.int64('c11', [c, 1, 1]);
+  const keep = { keepdims: intAttr(1) };
+  const axes = ctx.int64('axes', [0, 2, 3]);
+  const flat = ctx.int64('flat', [-1]);
   const inv = ctx.emit('Reciprocal', [
     ctx.emit('Sqrt', [ctx.emit('Add', [variance4, ctx.constant('eps', [], Float32Array.of(eps))])]),
   ]);
-  const xhat = ctx.emit('Mul', [ctx.emit('Sub', [x, mean4]), inv]);
-  const dBeta = channelSum(ctx, dY);
-  const dGamma = channelSum(ctx, ctx.emit('Mul', [dY, xhat]));
+  // Σ dY and Σ dY·(x − μ) per channel, [1, C, 1, 1]; dγ = inv·Σ dY·(x − μ).
+  const sumDy = ctx.emit('ReduceSum', [dY, axes], keep);
+  const sumDyC = ctx.emit('ReduceSum', [ctx.emit('Mul', [dY, centred]), axes], keep);
+  const dBeta = ctx.emit('Reshape', [sumDy, flat]);
+  const dGamma = ctx.emit('Reshape', [ctx.emit('Mul', [sumDyC, inv]), flat]);
   let dx = '';
   if (needs[0]) {
-    // 1/m with m = N·H·W (the batch is dynamic).
+    // dx = s·dY + a·(x − μ) + b per channel, s = γ·inv, a = −s·inv²·Σ dY·(x − μ)/m,
+    // b = −s·Σ dY/m (m = N·H·W, the batch is dynamic); a·(x − μ) + b in one BatchNormalization.
     const n = ctx.emit('Cast', [ctx.emit('Shape', [x], { start: intAttr(0), end: intAttr(1) })], {
       to: intAttr(1),
     });
-    const invCount = ctx.emit('Reciprocal', [
-      ctx.emit('Mul', [n, ctx.constant('area', [1], Float32Array.of(h * w))]),
+    const minusInvCount = ctx.emit('Reciprocal', [
+      ctx.emit('Mul', [n, ctx.constant('minus_area', [1], Float32Array.of(-h * w))]),
     ]);
-    const meanDBeta = ctx.emit('Mul', [ctx.emit('Reshape', [dBeta, perChannel]), invCount]);
-    const meanDGamma = ctx.emit('Mul', [ctx.emit('Reshape', [dGamma, perChannel]), invCount]);
-    const scale = ctx.emit('Mul', [ctx.emit('Reshape', [gamma, perChannel]), inv]);
-    const centred = ctx.emit('Sub', [
-      ctx.emit('Sub', [dY, meanDBeta]),
-      ctx.emit('Mul', [xhat, meanDGamma]),
+    const s = ctx.emit('Mul', [ctx.emit('Reshape', [gamma, ctx.int64('c11', [c, 1, 1])]), inv]);
+    const b = ctx.emit('Mul', [ctx.emit('Mul', [s, sumDy]), minusInvCount]);
+    const a = ctx.emit('Mul', [
+      ctx.emit('Mul', [ctx.emit('Mul', [s, ctx.emit('Mul', [inv, inv])]), sumDyC]),
+      minusInvCount,
     ]);
-    dx = ctx.emit('Mul', [centred, scale], undefined, shape);
+    const affine = ctx.emit(
+      'BatchNormalization',
+      [
+        centred,
+        ctx.emit('Reshape', [a, flat]),
+        ctx.emit('Reshape', [b, flat]),
+        ctx.constant(`zeros_${c}`, [c], new Float32Array(c)),
+        ctx.constant(`ones_${c}`, [c], new Float32Array(c).fill(1)),
+      ],
+      { epsilon: { type: 'float', value: 0 } },
+    );
+    dx = ctx.emit('Add', [ctx.emit('Mul', [dY, s]), affine], undefined, shape);
   }
   return [dx, needs[1] ? dGamma : '', needs[2] ? dBeta : ''];
 }

@@ -24,9 +24,10 @@
  * 6. MLO: the pectoral region is set to the mean breast gray, as the original preprocessing did.
  *
  * Everything is drawn from the seeds (texture `seed`, outline `anatomySeed`); length scales are
- * fractions of the image height, so the outline is the same at every size, and so is the texture
- * for every height above 256 px; smaller images use coarser noise grids (faster) and so get a
- * different texture draw.
+ * fractions of the image height, so the outline is the same at every size. The texture grid grows
+ * with the height (one fine cell per 1–2 px, up to 1024 cells: see `drawTexture`), so phantoms
+ * of mammogram size (e.g. 1000 × 1750) have fine structure of their own; images whose heights
+ * fall in the same power-of-two band (e.g. 1025–2048 px) share one texture draw.
  */
 import { createRng, type Rng } from '../data/createRng';
 import type { GrayImage } from '../data/loadImage';
@@ -40,7 +41,13 @@ import { fieldRowSampler, normalQuantiles, powerLawFields } from './powerLawNois
 export const PHANTOM_DEFAULT_SIZE = { width: 384, height: 672 } as const;
 
 /** Generator version written to every record (bump when the output changes). */
-export const PHANTOM_GENERATOR = 'breast-density-phantom/1';
+export const PHANTOM_GENERATOR = 'breast-density-phantom/2';
+
+/**
+ * Finest texture grid, cells per image height: images up to 2048 px high get about one cell per
+ * 1–2 px (version 1 stopped at 256, so a mammogram-sized phantom was a magnified small one).
+ */
+const PHANTOM_MAX_GRID = 1024;
 
 /** Largest phantom image, width × height in pixels (40 Mpixel, e.g. 6000 × 6600). */
 export const PHANTOM_MAX_PIXELS = 40_000_000;
@@ -279,9 +286,11 @@ function drawTexture(
   width: number,
   height: number,
 ): PhantomTexture {
-  // Field grids: 256 (fine) and 128 (coarse) cells per image height for images over 256 px
-  // high, smaller for small images (finer cells would fall below one pixel anyway).
-  const nMid = Math.min(256, Math.max(32, 1 << Math.ceil(Math.log2(height / 2))));
+  // Field grids: about one fine cell per 1–2 pixels (the next power of two of height/2, from 32
+  // up to 1024 cells per image height, the coarse grid half that). The grid period is the image
+  // height whatever its size, so a larger image keeps the same large-scale structure and gains
+  // the finer power-law detail a mammogram at that resolution has, instead of a magnified copy.
+  const nMid = Math.min(PHANTOM_MAX_GRID, Math.max(32, 1 << Math.ceil(Math.log2(height / 2))));
   const nLow = nMid / 2;
   const [gLow, gFat] = powerLawFields(nLow, 3, rng);
   const [gMid, gLig] = powerLawFields(nMid, 2.6, rng, 2);

@@ -26,7 +26,13 @@ import { writeDirAtomic, writeFileAtomic } from '../io/atomicWrite';
 import { outputMarker } from '../io/outputMarker';
 import { yieldToEventLoop } from '../io/yieldToEventLoop';
 import { PHANTOM_MARKER_KIND, checkPhantomOverwrite } from './checkPhantomOverwrite';
-import { CLASS_NAMES, PROJECTIONS, type ClassName } from '../model/constants';
+import {
+  CLASS_NAMES,
+  PROJECTIONS,
+  isProjection,
+  type ClassName,
+  type Projection,
+} from '../model/constants';
 import { createProgress, type Progress, type ProgressOptions } from '../progress/createProgress';
 import { DENSITY_THRESHOLDS, classInterval } from './densityClass';
 import { PHANTOM_DEFAULT_SIZE, PHANTOM_GENERATOR, PHANTOM_MAX_PIXELS } from './generatePhantom';
@@ -56,6 +62,11 @@ export interface PhantomDatasetOptions {
   sameClassViews?: boolean;
   /** Subject id prefix (default `ph`): ids are `ph0001`, `ph0002`… */
   subjectPrefix?: string;
+  /**
+   * Views to render (default all four). The others are still planned (every random draw is
+   * made), so a view's image does not depend on which views are rendered with it.
+   */
+  projections?: readonly Projection[];
   /** Replace an existing phantom dataset at the output path (default false). */
   overwrite?: boolean;
   /** Worker threads rendering images (default: one per core for ≥ 200 images, else 1). */
@@ -160,6 +171,8 @@ interface DatasetSettings {
   jitter: number;
   sameClass: boolean;
   prefix: string;
+  /** Views rendered, in {@link PROJECTIONS} order. */
+  projections: Projection[];
 }
 
 function resolveDatasetSettings(options: PhantomDatasetOptions): DatasetSettings {
@@ -186,6 +199,7 @@ function resolveDatasetSettings(options: PhantomDatasetOptions): DatasetSettings
     jitter: options.viewJitter ?? 0.04,
     sameClass: options.sameClassViews ?? true,
     prefix: options.subjectPrefix ?? 'ph',
+    projections: resolveProjections(options.projections),
   };
   if (width * height > PHANTOM_MAX_PIXELS) {
     throw new InputError(
@@ -193,6 +207,18 @@ function resolveDatasetSettings(options: PhantomDatasetOptions): DatasetSettings
     );
   }
   return settings;
+}
+
+/** The views to render: all by default, else the given ones (checked) in PROJECTIONS order. */
+function resolveProjections(given: readonly Projection[] | undefined): Projection[] {
+  if (given === undefined) return [...PROJECTIONS];
+  const bad = given.filter((p) => !isProjection(p));
+  if (given.length === 0 || bad.length > 0) {
+    throw new InputError(
+      `projections: expected a non-empty list of ${PROJECTIONS.join(', ')}, got ${given.length === 0 ? 'none' : bad.join(', ')}`,
+    );
+  }
+  return PROJECTIONS.filter((p) => given.includes(p));
 }
 
 /** Refuse a file, or a non-empty folder without `overwrite` (or one this project did not write). */
@@ -261,7 +287,7 @@ function planPhantomJobs(
   options: PhantomDatasetOptions,
   settings: DatasetSettings,
 ): Omit<PhantomJob, 'dir'>[] {
-  const { width, height, thresholds, jitter, sameClass } = settings;
+  const { width, height, thresholds, jitter, sameClass, projections } = settings;
   const jobs: Omit<PhantomJob, 'dir'>[] = [];
   for (const s of subjects) {
     const anatomySeed = hashSeed(`${options.seed}:${s.id}:anatomy`);
@@ -272,6 +298,7 @@ function planPhantomJobs(
         ? Math.min(Math.max(f, s.bounds[0]), s.bounds[1])
         : Math.min(Math.max(f, 0.01), 0.97);
       const seed = hashSeed(`${options.seed}:${s.id}:${projection}`);
+      if (!projections.includes(projection)) continue;
       jobs.push({
         subject: s.id,
         split: s.split,
@@ -343,6 +370,7 @@ function writeDatasetIndex(
         viewJitter: settings.jitter,
         sameClassViews: settings.sameClass,
         subjectPrefix: settings.prefix,
+        projections: settings.projections,
         images: rows.length,
       },
       null,

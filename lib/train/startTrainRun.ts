@@ -93,6 +93,7 @@ function settingsOf(options: TrainOptions): Settings & { createdOutDir: boolean 
         augmentation: augment,
         lrSchedule: schedule.options,
         bnRecalibrationImages: options.bnRecalibrationImages ?? 0,
+        ...(options.initModel ? { initModel: options.initModel } : {}),
         trainImages: trainSet.items.length,
         valImages: valSet.items.length,
         ...extra,
@@ -225,6 +226,27 @@ async function resume(
   return { model, engine };
 }
 
+/**
+ * The model of `--init`: the saved model itself at its own input size, or (progressive resizing)
+ * the same weights in a network built for the requested size — every weight of this fully
+ * convolutional network with global pooling is independent of the input size.
+ */
+async function initialModel(dir: string, s: Settings): Promise<tf.LayersModel> {
+  const loaded = await loadDensityModel(dir);
+  const from = loaded.metadata.inputSize;
+  if (from.join('x') === s.inputSize.join('x')) return loaded.model;
+  try {
+    const resized = createDensityModel({ inputSize: s.inputSize, seed: s.config.seed });
+    resized.setWeights(loaded.model.getWeights());
+    s.log(
+      `initialised from ${dir} (trained at ${from[1]}x${from[0]}) at ${s.inputSize[1]}x${s.inputSize[0]}`,
+    );
+    return resized;
+  } finally {
+    loaded.model.dispose();
+  }
+}
+
 async function fresh(
   s: Settings,
   options: TrainOptions,
@@ -235,16 +257,7 @@ async function fresh(
     );
   }
   let model = options.model;
-  if (!model && options.initModel) {
-    const loaded = await loadDensityModel(options.initModel);
-    if (loaded.metadata.inputSize.join('x') !== s.inputSize.join('x')) {
-      loaded.model.dispose();
-      throw new InputError(
-        `${options.initModel}: input size ${loaded.metadata.inputSize.join('x')} differs from the requested ${s.inputSize.join('x')}`,
-      );
-    }
-    model = loaded.model;
-  }
+  if (!model && options.initModel) model = await initialModel(options.initModel, s);
   model ??= createDensityModel({ inputSize: s.inputSize, seed: s.config.seed });
   try {
     return { model, engine: await createEngine(s, model, options) };
@@ -272,7 +285,10 @@ export async function startTrainRun(
       batchCount(s.trainSet, s.batchSize),
       options.maxStepsPerEpoch ?? Number.MAX_SAFE_INTEGER,
     );
-    const run: TrainRun = { ...s, model, engine, stepsPerEpoch };
+    // Every saved model records the engine that trained it (ONNX Runtime or TF.js and backend).
+    const metadataFor = (extra: Record<string, unknown>) =>
+      s.metadataFor({ trainingEngine: engine.description, ...extra });
+    const run: TrainRun = { ...s, model, engine, stepsPerEpoch, metadataFor };
     if (shape[1] !== s.inputSize[0] || shape[2] !== s.inputSize[1]) {
       await engine.dispose();
       if (model !== options.model) model.dispose();

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CAM_METHODS } from '../../lib/cam/camTypes';
-import { parseChoiceOption } from '../../lib/cli/options';
+import { parseChoiceListOption, parseChoiceOption } from '../../lib/cli/options';
 import { UsageError } from '../../lib/errors';
 import { CLASS_NAMES, PROJECTIONS } from '../../lib/model/constants';
 
@@ -35,6 +35,31 @@ for (const [name, choices, value, expected] of CASES) {
       (err: unknown) =>
         err instanceof UsageError &&
         err.message === `${name}: expected one of ${choices.join(', ')}, got "${value}"`,
+    );
+  });
+}
+
+/** [value, parsed list or null for a UsageError] of `--projections`. */
+const LIST_CASES: [string, string[] | null][] = [
+  ['CC_R', ['CC_R']],
+  ['mlo_r,cc_r', ['CC_R', 'MLO_R']],
+  ['CC_R, CC_R ,', ['CC_R']],
+  ['CC_L,CC_R,MLO_L,MLO_R', [...PROJECTIONS]],
+  [',', null],
+  ['CC_R,CC', null],
+];
+
+for (const [value, expected] of LIST_CASES) {
+  test(`parseChoiceListOption --projections "${value}" → ${expected?.join('+') ?? 'UsageError'}`, () => {
+    const parse = parseChoiceListOption('--projections', PROJECTIONS);
+    if (expected !== null) {
+      assert.deepEqual(parse(value), expected);
+      return;
+    }
+    assert.throws(
+      () => parse(value),
+      (err: unknown) =>
+        err instanceof UsageError && err.message.startsWith('--projections: expected'),
     );
   });
 }

@@ -302,6 +302,37 @@ test('worker threads write the same files as one thread', async () => {
   );
 });
 
+test('a subset of views renders the same files as the whole set, and only those', async () => {
+  const all = path.join(makeTmpDir(), 'all');
+  const some = path.join(makeTmpDir(), 'some');
+  const opts = { subjects: 3, seed: 5, width: 24, height: 42, progress: 'silent' as const };
+  const rowsAll = await generatePhantomDataset(all, opts);
+  const rowsSome = await generatePhantomDataset(some, { ...opts, projections: ['MLO_R', 'CC_R'] });
+  assert.deepEqual(
+    rowsSome,
+    rowsAll.filter((r) => r.projection === 'CC_R' || r.projection === 'MLO_R'),
+  );
+  for (const r of rowsSome) {
+    assert.ok(
+      fs.readFileSync(path.join(all, r.image)).equals(fs.readFileSync(path.join(some, r.image))),
+      r.image,
+    );
+  }
+  assert.deepEqual(
+    fs
+      .readdirSync(some)
+      .filter((f) => f.includes('_'))
+      .sort(),
+    ['CC_R', 'MLO_R'],
+  );
+  const meta = JSON.parse(fs.readFileSync(path.join(some, 'phantom.json'), 'utf8'));
+  assert.deepEqual(meta.projections, ['CC_R', 'MLO_R']);
+  await assert.rejects(
+    generatePhantomDataset(path.join(makeTmpDir(), 'x'), { ...opts, projections: [] }),
+    /projections: expected a non-empty list of CC_L, CC_R, MLO_L, MLO_R, got none/,
+  );
+});
+
 test('CLI phantom writes a dataset', () => {
   const out = path.join(makeTmpDir(), 'p');
   const ok = runCli(['phantom', '--out', out, '--subjects', '2', '--seed', '3', '--size', '24x42']);

@@ -72,5 +72,6 @@ test('TestSet/ has the original layout: one subject per class, four views, masks
   assert.equal(subjects.size, 4);
   for (const classes of subjects.values()) assert.equal(classes.size, 1);
   const bytes = listFiles(TESTSET).reduce((a, f) => a + fs.statSync(path.join(TESTSET, f)).size, 0);
-  assert.ok(bytes < 5e6, `TestSet is ${bytes} bytes`);
+  // 16 images at mammogram scale (1040×1820) with their masks: about 9.3 MB.
+  assert.ok(bytes < 12e6, `TestSet is ${bytes} bytes`);
 });

@@ -274,6 +274,47 @@ for (const engine of TRAINING_ENGINES) {
   });
 }
 
+test('--init from a model of another input size starts from its weights (progressive resizing)', async () => {
+  const small = makeTmpDir();
+  const base = { data, projection: 'CC_R' as const, progress: 'silent' as const, epochs: 1 };
+  await trainDensityModel({
+    ...base,
+    outDir: small,
+    inputSize: 32,
+    maxStepsPerEpoch: 1,
+    log: () => undefined,
+  });
+  const lines: string[] = [];
+  const out = makeTmpDir();
+  // lr 1e-30: the weights stay those of the 32×32 model (only the BN moving statistics move).
+  const result = await trainDensityModel({
+    ...base,
+    outDir: out,
+    inputSize: 40,
+    initModel: small,
+    learningRate: 1e-30,
+    maxStepsPerEpoch: 1,
+    log: (l) => lines.push(l),
+  });
+  assert.ok(
+    lines.includes(`initialised from ${small} (trained at 32x32) at 40x40`),
+    lines.join('\n'),
+  );
+  const meta = readModelMetadata(out);
+  assert.deepEqual(meta.inputSize, [40, 40]);
+  assert.equal(meta.provenance.initModel, small);
+  assert.match(String(meta.provenance.trainingEngine), /^(onnx \(onnxruntime-node|tfjs)/);
+  const [a, b] = [await loadDensityModel(small), await loadDensityModel(out)];
+  try {
+    const kernel = (m: tf.LayersModel) => m.getLayer('conv2d_7').getWeights()[0].dataSync();
+    assert.deepEqual(Array.from(kernel(b.model)), Array.from(kernel(a.model)));
+    assert.equal(result.epochsCompleted, 1);
+  } finally {
+    a.model.dispose();
+    b.model.dispose();
+  }
+});
+
 test('recalibrateBatchNorm: moving statistics become the average batch statistics', async () => {
   const { createDensityModel } = await import('../../lib/model');
   const { recalibrateBatchNorm } = await import('../../lib/train');

@@ -4,8 +4,8 @@ import { UsageError } from '../../errors';
 import { generatePhantomDataset, PHANTOM_SPLITS } from '../../phantom/generatePhantomDataset';
 import { PHANTOM_DEFAULT_SIZE, PHANTOM_MAX_PIXELS } from '../../phantom/generatePhantom';
 import { ensureOutputDir } from '../../io/ensureOutputDir';
-import { parseIntOption, parseSizeOption } from '../options';
-import { CLASS_NAMES, PROJECTIONS } from '../../model/constants';
+import { parseChoiceListOption, parseIntOption, parseSizeOption } from '../options';
+import { CLASS_NAMES, PROJECTIONS, type Projection } from '../../model/constants';
 
 function parseFractions(name: string, count: number) {
   return (value: string): number[] => {
@@ -40,7 +40,7 @@ export function registerPhantomCommand(program: Command): void {
     )
     .requiredOption(
       '--subjects <N>',
-      'number of subjects (4 images each)',
+      'number of subjects (one image per view each)',
       parseIntOption('--subjects', 1, 100_000),
     )
     .option(
@@ -71,6 +71,11 @@ export function registerPhantomCommand(program: Command): void {
       'worker threads (default: one per core for 200 images or more, else 1)',
       parseIntOption('--workers', 1, 256),
     )
+    .option(
+      '--projections <list>',
+      `views to render, comma-separated (default all: ${PROJECTIONS.join(',')}); each view's images are the same whichever others are rendered`,
+      parseChoiceListOption('--projections', PROJECTIONS),
+    )
     .option('--overwrite', 'replace an existing phantom dataset at --out')
     .action(runPhantom);
 }
@@ -85,6 +90,7 @@ interface PhantomCliOptions {
   balance: number[];
   overwrite?: boolean;
   workers?: number;
+  projections?: Projection[];
 }
 
 /** The `phantom` action: check the options, generate the dataset, print a summary. */
@@ -102,6 +108,7 @@ async function runPhantom(opts: PhantomCliOptions): Promise<void> {
     classBalance: opts.balance as [number, number, number, number],
     overwrite: opts.overwrite ?? false,
     workers: opts.workers,
+    projections: opts.projections,
   });
   const perSplit = PHANTOM_SPLITS.map(
     (s) => `${s} ${rows.filter((r) => r.split === s).length}`,
