@@ -94,6 +94,7 @@ function settingsOf(options: TrainOptions): Settings & { createdOutDir: boolean 
         lrSchedule: schedule.options,
         bnRecalibrationImages: options.bnRecalibrationImages ?? 0,
         ...(options.initModel ? { initModel: options.initModel } : {}),
+        ...(options.initMirrored ? { initMirrored: true } : {}),
         trainImages: trainSet.items.length,
         valImages: valSet.items.length,
         ...extra,
@@ -229,19 +230,33 @@ async function resume(
 /**
  * The model of `--init`: the saved model itself at its own input size, or (progressive resizing)
  * the same weights in a network built for the requested size — every weight of this fully
- * convolutional network with global pooling is independent of the input size.
+ * convolutional network with global pooling is independent of the input size. With `mirrored`
+ * every convolution kernel is reversed along its width axis: for stride-1 and symmetric padding
+ * that is exactly the saved network applied to the mirrored image (global pooling and the dense
+ * head do not see the flip); TF's "same" padding on stride 2 pads one more column on the right,
+ * so there the mirror is off by one pixel, which fine-tuning absorbs.
  */
-async function initialModel(dir: string, s: Settings): Promise<tf.LayersModel> {
+async function initialModel(dir: string, s: Settings, mirrored: boolean): Promise<tf.LayersModel> {
   const loaded = await loadDensityModel(dir);
   const from = loaded.metadata.inputSize;
-  if (from.join('x') === s.inputSize.join('x')) return loaded.model;
+  const sameSize = from.join('x') === s.inputSize.join('x');
+  if (sameSize && !mirrored) return loaded.model;
   try {
-    const resized = createDensityModel({ inputSize: s.inputSize, seed: s.config.seed });
-    resized.setWeights(loaded.model.getWeights());
-    s.log(
-      `initialised from ${dir} (trained at ${from[1]}x${from[0]}) at ${s.inputSize[1]}x${s.inputSize[0]}`,
+    const model = createDensityModel({ inputSize: s.inputSize, seed: s.config.seed });
+    const weights = tf.tidy(() =>
+      loaded.model.weights.map((w) => {
+        const v = w.read();
+        // Conv2D kernels are [kh, kw, in, out]; reverse kw.
+        return mirrored && v.rank === 4 ? tf.reverse(v, 1) : v.clone();
+      }),
     );
-    return resized;
+    model.setWeights(weights);
+    tf.dispose(weights);
+    const how = mirrored ? 'mirrored, ' : '';
+    s.log(
+      `initialised from ${dir} (${how}trained at ${from[1]}x${from[0]}) at ${s.inputSize[1]}x${s.inputSize[0]}`,
+    );
+    return model;
   } finally {
     loaded.model.dispose();
   }
@@ -257,7 +272,8 @@ async function fresh(
     );
   }
   let model = options.model;
-  if (!model && options.initModel) model = await initialModel(options.initModel, s);
+  if (!model && options.initModel)
+    model = await initialModel(options.initModel, s, options.initMirrored ?? false);
   model ??= createDensityModel({ inputSize: s.inputSize, seed: s.config.seed });
   try {
     return { model, engine: await createEngine(s, model, options) };

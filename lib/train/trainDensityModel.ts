@@ -34,6 +34,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
+import { createDensityEngine } from '../engine/createDensityEngine';
+import type { EngineKind } from '../engine/densityEngine';
 import { loadDensityModel } from '../modelFiles/loadDensityModel';
 import { saveDensityModel } from '../modelFiles/saveDensityModel';
 import type { ProgressState } from '../progress/createProgress';
@@ -91,6 +93,11 @@ export interface TrainOptions {
   resume?: boolean;
   /** Start from the weights of this model directory (fine-tuning) instead of random weights. */
   initModel?: string;
+  /**
+   * With `initModel`: mirror its convolution kernels left–right, so the network starts as the
+   * saved one looking at mirrored images (a left-view model from a right-view one).
+   */
+  initMirrored?: boolean;
   /** Train this model in place (the caller keeps ownership) instead of creating one. */
   model?: tf.LayersModel;
   /**
@@ -169,22 +176,39 @@ interface Sums {
   seen: number;
 }
 
-/** Loss (mean categorical cross-entropy, Keras formula) and correct count of one batch. */
-function evaluateBatch(
-  model: tf.LayersModel,
-  xs: tf.Tensor4D,
-  ys: tf.Tensor2D,
-): { loss: number; correct: number } {
-  return tf.tidy(() => {
-    const p = model.apply(xs, { training: false }) as tf.Tensor2D;
-    const loss = tf.mean(tf.metrics.categoricalCrossentropy(ys, p)).dataSync()[0];
-    const correct = tf.sum(tf.cast(tf.equal(tf.argMax(p, 1), tf.argMax(ys, 1)), 'float32'));
-    return { loss, correct: correct.dataSync()[0] };
-  });
+/**
+ * Keras categorical cross-entropy summed over a batch, and the correct count: probabilities
+ * normalised per row and clipped to [1e-7, 1 − 1e-7] (as `keras.losses.categorical_crossentropy`).
+ * @param p Probabilities, row-major `[n, k]`; y One-hot labels, same shape.
+ */
+function batchLossAndCorrect(
+  p: Float32Array,
+  y: Float32Array,
+  k: number,
+): { lossSum: number; correct: number } {
+  let lossSum = 0;
+  let correct = 0;
+  for (let o = 0; o < p.length; o += k) {
+    let total = 0;
+    for (let j = 0; j < k; j++) total += p[o + j];
+    let best = 0;
+    let truth = 0;
+    for (let j = 0; j < k; j++) {
+      const q = Math.min(Math.max(p[o + j] / total, 1e-7), 1 - 1e-7);
+      lossSum -= y[o + j] * Math.log(q);
+      if (p[o + j] > p[o + best]) best = j;
+      if (y[o + j] > y[o + truth]) truth = j;
+    }
+    if (best === truth) correct++;
+  }
+  return { lossSum, correct };
 }
 
 /**
- * Evaluate on a dataset in inference mode (BN moving statistics, no dropout, no augmentation).
+ * Evaluate on a dataset in inference mode (BN moving statistics, no dropout, no augmentation),
+ * on a {@link DensityEngine} made from the model's current weights (ONNX Runtime by default: at
+ * 650×650 a validation pass is 6× faster than on TF.js wasm).
+ * @param engine Engine kind; default as `createDensityEngine` chooses (`DENSITY_ENGINE`).
  * @returns Mean loss and accuracy over all images.
  */
 export async function evaluateDataset(
@@ -192,18 +216,29 @@ export async function evaluateDataset(
   ds: ImageDataset,
   inputSize: [number, number],
   batchSize: number,
+  engine?: EngineKind,
 ): Promise<{ loss: number; acc: number }> {
   const sums: Sums = { lossSum: 0, correct: 0, seen: 0 };
-  for await (const batch of datasetBatches(ds, { batchSize, inputSize })) {
-    try {
-      const r = evaluateBatch(model, batch.xs, batch.ys);
-      const n = batch.items.length;
-      sums.lossSum += r.loss * n;
-      sums.correct += r.correct;
-      sums.seen += n;
-    } finally {
-      tf.dispose([batch.xs, batch.ys]);
+  const runner = await createDensityEngine(model, { engine, report: null });
+  try {
+    for await (const batch of datasetBatches(ds, { batchSize, inputSize })) {
+      try {
+        const n = batch.items.length;
+        const out = await runner.forward(batch.xs.dataSync() as Float32Array, n);
+        const r = batchLossAndCorrect(
+          out.probabilities,
+          batch.ys.dataSync() as Float32Array,
+          runner.numClasses,
+        );
+        sums.lossSum += r.lossSum;
+        sums.correct += r.correct;
+        sums.seen += n;
+      } finally {
+        tf.dispose([batch.xs, batch.ys]);
+      }
     }
+  } finally {
+    await runner.dispose();
   }
   return { loss: sums.lossSum / sums.seen, acc: sums.correct / sums.seen };
 }
@@ -299,7 +334,13 @@ async function endEpoch(
     await recalibrateBatchNorm(run.model, inputs);
     run.engine.reloadFromModel();
   }
-  const val = await evaluateDataset(run.model, run.valSet, run.inputSize, run.batchSize);
+  const val = await evaluateDataset(
+    run.model,
+    run.valSet,
+    run.inputSize,
+    run.batchSize,
+    run.engine.name,
+  );
   const logs: EpochLogs = {
     epoch,
     loss: sums.lossSum / sums.seen,

@@ -315,6 +315,57 @@ test('--init from a model of another input size starts from its weights (progres
   }
 });
 
+test('--init-mirrored starts from the kernels mirrored left-right, the rest unchanged', async () => {
+  const right = makeTmpDir();
+  const base = { data, projection: 'CC_R' as const, progress: 'silent' as const, epochs: 1 };
+  await trainDensityModel({
+    ...base,
+    outDir: right,
+    inputSize: 33,
+    maxStepsPerEpoch: 1,
+    log: () => undefined,
+  });
+  const lines: string[] = [];
+  const left = makeTmpDir();
+  await trainDensityModel({
+    ...base,
+    projection: 'CC_L',
+    outDir: left,
+    inputSize: 33,
+    initModel: right,
+    initMirrored: true,
+    learningRate: 1e-30,
+    maxStepsPerEpoch: 1,
+    log: (l) => lines.push(l),
+  });
+  assert.ok(
+    lines.includes(`initialised from ${right} (mirrored, trained at 33x33) at 33x33`),
+    lines.join('\n'),
+  );
+  assert.equal(readModelMetadata(left).provenance.initMirrored, true);
+  const [a, b] = [await loadDensityModel(right), await loadDensityModel(left)];
+  try {
+    for (const [layer, index] of [
+      ['conv2d_1', 0],
+      ['conv2d_30', 0],
+      ['dense_1', 0],
+      ['dense_1', 1],
+    ] as const) {
+      const wa = a.model.getLayer(layer).getWeights()[index];
+      const wb = b.model.getLayer(layer).getWeights()[index];
+      const expected = wa.rank === 4 ? tf.reverse(wa, 1) : wa;
+      assert.deepEqual(
+        Array.from(wb.dataSync()),
+        Array.from(expected.dataSync()),
+        `${layer}[${index}]`,
+      );
+    }
+  } finally {
+    a.model.dispose();
+    b.model.dispose();
+  }
+});
+
 test('recalibrateBatchNorm: moving statistics become the average batch statistics', async () => {
   const { createDensityModel } = await import('../../lib/model');
   const { recalibrateBatchNorm } = await import('../../lib/train');

@@ -53,6 +53,7 @@ interface TrainCliOptions {
   valData?: string;
   stepsPerEpoch?: number;
   init?: string;
+  initMirrored?: boolean;
   resume?: boolean;
   keepAllImprovements?: boolean;
   overwrite?: boolean;
@@ -125,7 +126,14 @@ function addTrainOptions(command: Command): Command {
       'batches per epoch (default: the whole training set)',
       parseIntOption('--steps-per-epoch', 1, 10_000_000),
     )
-    .option('--init <modelDir>', 'start from the weights of this model directory (fine-tuning)')
+    .option(
+      '--init <modelDir>',
+      'start from the weights of this model directory (fine-tuning; any input size: progressive resizing)',
+    )
+    .option(
+      '--init-mirrored',
+      'with --init: mirror its convolution kernels left-right (a left-view model from a right-view one)',
+    )
     .option(
       '--recalibrate-bn <images>',
       're-estimate the batch-norm statistics from this many training images before each validation (precise BN; for short runs); 0 = off, as the original',
@@ -154,6 +162,9 @@ function checkTrainOptions(opts: TrainCliOptions): void {
     throw new UsageError(
       `--optimizer: expected one of ${OPTIMIZER_NAMES.join(', ')}, got "${opts.optimizer}"`,
     );
+  }
+  if (opts.initMirrored && !opts.init) {
+    throw new UsageError('--init-mirrored needs --init MODEL_DIR');
   }
   if (opts.resume && opts.init) {
     throw new UsageError('--init and --resume exclude each other (a resumed run has its weights)');
@@ -229,6 +240,7 @@ async function runTrainCommand(opts: TrainCliOptions): Promise<void> {
       valData: opts.valData,
       maxStepsPerEpoch: opts.stepsPerEpoch,
       initModel: opts.init,
+      initMirrored: opts.initMirrored,
       resume: opts.resume,
       keepAllImprovements: opts.keepAllImprovements,
       overwrite: opts.overwrite,
