@@ -283,6 +283,12 @@ export {
   type ExplainabilityGroup,
   type ExplainabilityRecord,
 } from './cam/explainability/summarizeExplainability';
+export {
+  attentionRatio,
+  pointingGame,
+  type AttentionRatio,
+  type PointingGame,
+} from './cam/explainability/attentionRatio';
 export { explainabilityFigure } from './cam/explainability/explainabilityFigure';
 export { createImageScorer, type ImageScorer } from './cam/explainability/imageScorer';
 export {
