@@ -308,6 +308,7 @@ export {
 export {
   generatePhantom,
   PHANTOM_DEFAULT_SIZE,
+  PHANTOM_GENERATOR,
   type Phantom,
   type PhantomOptions,
   type PhantomRecord,
