@@ -8,11 +8,11 @@
  * (moving ← moving − (moving − batch)·(1 − momentum), momentum 0.99, biased batch variance).
  * `syncModel` writes them into the TF.js model.
  *
- * Dropout: the masks are drawn from the project's seeded generator (`createRng`; position saved
- * in checkpoints), element-wise Bernoulli(1 − rate) scaled by 1/(1 − rate), as Keras's dropout.
+ * Dropout: the masks come from {@link createDropoutMasks} (the project's seeded generator, position
+ * saved in checkpoints), the same stream as the TF.js engine's.
  */
 import * as tf from '@tensorflow/tfjs';
-import { createRng } from '../data/createRng';
+import { createDropoutMasks } from './createDropoutMasks';
 import type { OptimizerName } from './createOptimizer';
 import { createKerasOptimizer, type KerasOptimizer } from './createKerasOptimizer';
 import { createOnnxTrainingSession, type OnnxTrainingSession } from './createOnnxTrainingSession';
@@ -130,15 +130,8 @@ export async function createOnnxTrainingEngine(
     params.map((p) => p.length),
     { learningRate: options.learningRate },
   );
-  const rng = createRng(`dropout#${options.seed}`);
+  const dropout = createDropoutMasks(options.seed);
   const k = session.classes;
-  const drawMask = (n: number, shape: number[], rate: number): Float32Array => {
-    const size = n * shape.slice(1).reduce((a, b) => a * b, 1);
-    const keep = 1 / (1 - rate);
-    const mask = new Float32Array(size);
-    for (let i = 0; i < size; i++) mask[i] = rng.next() < rate ? 0 : keep;
-    return mask;
-  };
   return {
     name: 'onnx',
     description: `onnx (onnxruntime-node CPU, training-step graph of ${session.graph.graph.nodes.length} nodes)`,
@@ -148,7 +141,7 @@ export async function createOnnxTrainingEngine(
       const r = await session.run({
         images: xs.dataSync() as Float32Array,
         labels,
-        masks: session.graph.masks.map((m) => drawMask(n, m.shape, m.rate)),
+        masks: session.graph.masks.map((m) => dropout.draw(n, m.shape, m.rate)),
         parameters: params,
       });
       opt.step(params, r.gradients);
@@ -178,8 +171,8 @@ export async function createOnnxTrainingEngine(
     },
     getOptimizerWeights: async () => toTfjsWeights(opt, bind),
     setOptimizerWeights: async (weights) => fromTfjsWeights(opt, bind, weights),
-    randomState: () => rng.state(),
-    setRandomState: (state) => rng.setState(state),
+    randomState: () => dropout.state(),
+    setRandomState: (state) => dropout.setState(state),
     dispose: () => session.release(),
   };
 }

@@ -11,3 +11,5 @@ export * from './createModelCheckpointCallback';
 export * from './recalibrateBatchNorm';
 export * from './selectTrainingEngine';
 export * from './trainingEngine';
+export * from './createDropoutMasks';
+export * from './applyWithDropoutMasks';

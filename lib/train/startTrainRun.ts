@@ -161,7 +161,7 @@ async function createEngine(
           learningRate: s.lr,
           seed: s.config.seed,
         })
-      : createTfjsTrainingEngine(model, s.optimizerName, s.lr);
+      : createTfjsTrainingEngine(model, s.optimizerName, s.lr, s.config.seed);
   s.log(`training engine: ${engine.description}`);
   return engine;
 }

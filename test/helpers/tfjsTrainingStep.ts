@@ -4,6 +4,7 @@
  * multiplication with its mask, Keras categorical cross-entropy, `tf.variableGrads`.
  */
 import * as tf from '@tensorflow/tfjs';
+import { applyWithDropoutMasks } from '../../lib/train/applyWithDropoutMasks';
 
 /** Result: the loss, probabilities, and ∂loss/∂variable per trainable weight (TF.js layout). */
 export interface TfjsStep {
@@ -14,23 +15,7 @@ export interface TfjsStep {
 }
 
 /** Forward in training mode with masks (NHWC tensors keyed by Dropout layer name). */
-export function forwardWithMasks(
-  model: tf.LayersModel,
-  xs: tf.Tensor,
-  masks: Map<string, tf.Tensor>,
-): tf.Tensor {
-  const values = new Map<string, tf.Tensor>([[model.layers[0].name, xs]]);
-  let last = xs;
-  for (const layer of model.layers.slice(1)) {
-    const ins = layer.inboundNodes[0].inboundLayers.map((l) => values.get(l.name)!);
-    last =
-      layer.getClassName() === 'Dropout'
-        ? tf.mul(ins[0], masks.get(layer.name)!)
-        : (layer.apply(ins.length === 1 ? ins[0] : ins, { training: true }) as tf.Tensor);
-    values.set(layer.name, last);
-  }
-  return last;
-}
+export const forwardWithMasks = applyWithDropoutMasks;
 
 /**
  * One reference step (no weight update; BN moving statistics of `model` ARE updated, as TF.js
