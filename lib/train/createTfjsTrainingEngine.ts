@@ -30,7 +30,7 @@ export function createTfjsTrainingEngine(
   const dropoutLayers = model.layers
     .filter((l) => l.getClassName() === 'Dropout')
     .map((l) => {
-      const [, h, w, c] = l.inputSpec?.[0]?.shape ?? (l.input as tf.SymbolicTensor).shape;
+      const [, h, w, c] = (l.input as tf.SymbolicTensor).shape;
       const rate = (l.getConfig() as { rate: number }).rate;
       return { name: l.name, nchw: [-1, Number(c), Number(h), Number(w)], rate };
     });
