@@ -30,6 +30,15 @@ export interface ModelProvenance {
   command?: string;
   /** Every run's command line, oldest first, when the training was resumed (`--resume`). */
   trainingRuns?: string[];
+  /** The model directory whose weights the training started from (`--init`). */
+  initModel?: string;
+  /** `--init-mirrored`: that model's kernels were mirrored left–right first. */
+  initMirrored?: boolean;
+  /**
+   * The provenance recorded in the `--init` model, nesting its own `initProvenance`: the whole
+   * chain of a staged training (for example 256×256 from random weights, then 650×650).
+   */
+  initProvenance?: ModelProvenance;
   /** Source file for imported models. */
   source?: string;
   /** Any further facts (validation accuracy, seed, …). */

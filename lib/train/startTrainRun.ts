@@ -11,8 +11,8 @@ import { prepareTrainOutDir } from './prepareTrainOutDir';
 import { removeUnusedOutDir } from './removeUnusedOutDir';
 import { warnEmptyClasses } from './warnEmptyClasses';
 import { createDensityModel, resolveInputSize } from '../model/createDensityModel';
-import { loadDensityModel } from '../modelFiles/loadDensityModel';
-import { createModelMetadata } from '../modelFiles/modelMetadata';
+import { loadDensityModel, readModelMetadata } from '../modelFiles/loadDensityModel';
+import { createModelMetadata, type ModelProvenance } from '../modelFiles/modelMetadata';
 import { ORIGINAL_AUGMENTATION } from '../data/augmentImage';
 import { createRng } from '../data/createRng';
 import { batchCount } from '../data/datasetBatches';
@@ -30,7 +30,7 @@ import {
 import { emptyHistory, writeHistoryFiles } from './trainingHistory';
 import type { TrainOptions } from './trainDensityModel';
 import type { TrainingEngine } from './trainingEngine';
-import type { TrainRun } from './trainRun';
+import type { TrainOrigin, TrainRun } from './trainRun';
 
 const IMPROVEMENT_RE = /^weights-improvement-(\d+)-\d\.\d\d$/;
 
@@ -78,6 +78,8 @@ function settingsOf(options: TrainOptions): Settings & { createdOutDir: boolean 
   };
   const schedule = createReduceLrOnPlateau(options.lrSchedule);
   const lr0 = options.learningRate ?? DEFAULT_LEARNING_RATES[optimizerName];
+  // Filled in by `fresh` (from --init) or `resume` (from the checkpoint), read when saving.
+  const origin: TrainOrigin = {};
   const metadataFor = (extra: Record<string, unknown>) =>
     createModelMetadata(
       inputSize,
@@ -93,8 +95,7 @@ function settingsOf(options: TrainOptions): Settings & { createdOutDir: boolean 
         augmentation: augment,
         lrSchedule: schedule.options,
         bnRecalibrationImages: options.bnRecalibrationImages ?? 0,
-        ...(options.initModel ? { initModel: options.initModel } : {}),
-        ...(options.initMirrored ? { initMirrored: true } : {}),
+        ...origin,
         trainImages: trainSet.items.length,
         valImages: valSet.items.length,
         ...extra,
@@ -115,6 +116,7 @@ function settingsOf(options: TrainOptions): Settings & { createdOutDir: boolean 
     projection,
     config,
     schedule,
+    origin,
     metadataFor,
     history: emptyHistory(),
     epochsCompleted: 0,
@@ -166,6 +168,31 @@ async function createEngine(
   return engine;
 }
 
+/**
+ * A provenance with its `--init` chain filled in: a model saved before the chain was recorded
+ * names its `--init` model only, and that model's provenance is read now if it still exists.
+ * Returns a new object; `p` is not modified.
+ */
+function withInitChain(p: ModelProvenance): ModelProvenance {
+  if (typeof p.initModel !== 'string') return p;
+  if (p.initProvenance && typeof p.initProvenance === 'object') {
+    return { ...p, initProvenance: withInitChain(p.initProvenance) };
+  }
+  if (!fs.existsSync(path.join(p.initModel, 'model.json'))) return p;
+  return { ...p, initProvenance: withInitChain(readModelMetadata(p.initModel).provenance) };
+}
+
+/** The origin recorded in a checkpoint's model (see {@link withInitChain}). */
+function originOf(provenance: ModelProvenance): TrainOrigin {
+  const p = withInitChain(provenance);
+  if (typeof p.initModel !== 'string') return {};
+  return {
+    initModel: p.initModel,
+    ...(p.initMirrored === true ? { initMirrored: true } : {}),
+    ...(p.initProvenance ? { initProvenance: p.initProvenance } : {}),
+  };
+}
+
 /** Restore a run from the newest checkpoint of `s.outDir`. */
 async function resume(
   s: Settings,
@@ -189,7 +216,9 @@ async function resume(
         `${ckpt.dir}: checkpoint was made with other settings: ${what.join(', ')}`,
       );
     }
-    model = adopt((await loadDensityModel(ckpt.modelDir)).model, options.model);
+    const loaded = await loadDensityModel(ckpt.modelDir);
+    Object.assign(s.origin, originOf(loaded.metadata.provenance));
+    model = adopt(loaded.model, options.model);
     Object.assign(s, {
       history: st.history,
       epochsCompleted: st.epochsCompleted,
@@ -238,6 +267,11 @@ async function resume(
  */
 async function initialModel(dir: string, s: Settings, mirrored: boolean): Promise<tf.LayersModel> {
   const loaded = await loadDensityModel(dir);
+  Object.assign(s.origin, {
+    initModel: dir,
+    ...(mirrored ? { initMirrored: true } : {}),
+    initProvenance: withInitChain(loaded.metadata.provenance),
+  });
   const from = loaded.metadata.inputSize;
   const sameSize = from.join('x') === s.inputSize.join('x');
   if (sameSize && !mirrored) return loaded.model;

@@ -307,6 +307,44 @@ test('--init from a model of another input size starts from its weights (progres
   assert.deepEqual(meta.inputSize, [40, 40]);
   assert.equal(meta.provenance.initModel, small);
   assert.match(String(meta.provenance.trainingEngine), /^(onnx \(onnxruntime-node|tfjs)/);
+  // The whole chain: the first stage's provenance is nested, and --resume keeps it even after
+  // the first stage's folder is gone.
+  const first = readModelMetadata(small).provenance;
+  assert.deepEqual(meta.provenance.initProvenance, first);
+  fs.renameSync(small, `${small}-moved`);
+  await trainDensityModel({
+    ...base,
+    outDir: out,
+    inputSize: 40,
+    epochs: 2,
+    resume: true,
+    learningRate: 1e-30,
+    maxStepsPerEpoch: 1,
+    log: () => undefined,
+  });
+  fs.renameSync(`${small}-moved`, small);
+  const resumed = readModelMetadata(out).provenance;
+  assert.equal(resumed.epochs, 2);
+  assert.equal(resumed.initModel, small);
+  assert.deepEqual(resumed.initProvenance, first);
+  // A model saved before the chain was recorded names its --init model only: the chain is read
+  // from that folder when a next stage starts from it.
+  const modelJson = path.join(out, 'model.json');
+  const json = JSON.parse(fs.readFileSync(modelJson, 'utf8'));
+  delete json.userDefinedMetadata.breastDensity.provenance.initProvenance;
+  fs.writeFileSync(modelJson, JSON.stringify(json));
+  const third = makeTmpDir();
+  await trainDensityModel({
+    ...base,
+    outDir: third,
+    inputSize: 40,
+    initModel: out,
+    maxStepsPerEpoch: 1,
+    log: () => undefined,
+  });
+  const chain = readModelMetadata(third).provenance.initProvenance;
+  assert.equal(chain?.initModel, small);
+  assert.deepEqual(chain?.initProvenance, first);
   const [a, b] = [await loadDensityModel(small), await loadDensityModel(out)];
   try {
     const kernel = (m: tf.LayersModel) => m.getLayer('conv2d_7').getWeights()[0].dataSync();
