@@ -13,3 +13,4 @@ export * from './selectTrainingEngine';
 export * from './trainingEngine';
 export * from './createDropoutMasks';
 export * from './applyWithDropoutMasks';
+export * from './formatModelReadme';

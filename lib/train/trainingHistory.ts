@@ -108,3 +108,43 @@ export function readHistorySeries(file: string): number[] {
     });
   return out;
 }
+
+/**
+ * Parse a `history.csv` written by {@link formatHistoryCsv}: the inverse, value for value
+ * (`NaN` stays `NaN`).
+ * @param text The file contents.
+ * @param name File name for messages.
+ * @throws InputError when the header is not {@link HISTORY_CSV_COLUMNS}, a row has another
+ *   number of fields, an epoch is out of sequence, or a field is not a number.
+ */
+export function parseHistoryCsv(text: string, name: string): TrainHistory {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  if (lines[0]?.trim() !== HISTORY_CSV_COLUMNS.join(',')) {
+    throw new InputError(
+      `${name}: expected the header "${HISTORY_CSV_COLUMNS.join(',')}", got "${(lines[0] ?? '').slice(0, 80)}"`,
+    );
+  }
+  const h = emptyHistory();
+  lines.slice(1).forEach((line, i) => {
+    const fields = line.split(',');
+    const where = `${name}:${i + 2}`;
+    if (fields.length !== HISTORY_CSV_COLUMNS.length) {
+      throw new InputError(
+        `${where}: expected ${HISTORY_CSV_COLUMNS.length} fields, got ${fields.length}`,
+      );
+    }
+    const values = fields.map((f) => {
+      const v = Number(f);
+      if (f.trim() === '' || (Number.isNaN(v) && f.trim() !== 'NaN')) {
+        throw new InputError(`${where}: expected a number, got "${f.slice(0, 40)}"`);
+      }
+      return v;
+    });
+    if (values[0] !== i + 1)
+      throw new InputError(`${where}: expected epoch ${i + 1}, got ${fields[0]}`);
+    HISTORY_CSV_COLUMNS.slice(1).forEach((col, k) =>
+      h[col as keyof TrainHistory].push(values[k + 1]),
+    );
+  });
+  return h;
+}
