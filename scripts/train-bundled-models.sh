@@ -85,6 +85,10 @@ stage() {
 finish() {
   local proj=$1 from="$STAGES/$2" to
   to=$(bundled_dir "$proj")
+  if [ ! -f "$from/model.json" ] || compgen -G "$from/checkpoint-*" > /dev/null; then
+    echo "$from is not a finished training; $to is left as it is" >&2
+    exit 1
+  fi
   mkdir -p "$to"
   rm -f "$to"/group1-shard*.bin
   cp "$from"/model.json "$from"/group1-shard*.bin "$from"/acc_*.txt "$from"/loss_*.txt "$from"/history.csv "$to"/

@@ -77,3 +77,26 @@ export function parseChoiceListOption<T extends string>(name: string, choices: r
     return choices.filter((c) => picked.has(c));
   };
 }
+
+/**
+ * Parse a comma-separated list of names (`--subject-ids ph0001,ph0002`): trimmed, empty items
+ * and duplicates dropped, order kept.
+ * @param name Option name for the message.
+ * @returns A commander argument parser giving a non-empty array.
+ */
+export function parseListOption(name: string) {
+  return (value: string): string[] => {
+    const parts = [
+      ...new Set(
+        value
+          .split(',')
+          .map((p) => p.trim())
+          .filter((p) => p !== ''),
+      ),
+    ];
+    if (parts.length === 0) {
+      throw new UsageError(`${name}: expected a comma-separated list, got "${value}"`);
+    }
+    return parts;
+  };
+}

@@ -67,6 +67,12 @@ export interface PhantomDatasetOptions {
    * made), so a view's image does not depend on which views are rendered with it.
    */
   projections?: readonly Projection[];
+  /**
+   * Subjects to render, by id (`ph0007`; default all). The others are still drawn, so a
+   * subject's images, class and split do not depend on which subjects are rendered with it:
+   * a few cases of a large set regenerate byte for byte.
+   */
+  subjectIds?: readonly string[];
   /** Replace an existing phantom dataset at the output path (default false). */
   overwrite?: boolean;
   /** Worker threads rendering images (default: one per core for ≥ 200 images, else 1). */
@@ -173,6 +179,8 @@ interface DatasetSettings {
   prefix: string;
   /** Views rendered, in {@link PROJECTIONS} order. */
   projections: Projection[];
+  /** Subjects rendered (`null`: all). */
+  subjectIds: Set<string> | null;
 }
 
 function resolveDatasetSettings(options: PhantomDatasetOptions): DatasetSettings {
@@ -200,7 +208,11 @@ function resolveDatasetSettings(options: PhantomDatasetOptions): DatasetSettings
     sameClass: options.sameClassViews ?? true,
     prefix: options.subjectPrefix ?? 'ph',
     projections: resolveProjections(options.projections),
+    subjectIds: options.subjectIds === undefined ? null : new Set(options.subjectIds),
   };
+  if (settings.subjectIds?.size === 0) {
+    throw new InputError('subjectIds: expected at least one subject id, got none');
+  }
   if (width * height > PHANTOM_MAX_PIXELS) {
     throw new InputError(
       `size: ${width}x${height} is ${((width * height) / 1e6).toFixed(1)} Mpixel, over the phantom limit of ${PHANTOM_MAX_PIXELS / 1e6} Mpixel`,
@@ -275,7 +287,17 @@ function drawSubjects(options: PhantomDatasetOptions, settings: DatasetSettings)
       s.split = j < nTrain ? 'train' : j < nTrain + nVal ? 'val' : 'test';
     });
   }
-  return subjects;
+  const wanted = settings.subjectIds;
+  if (wanted === null) return subjects;
+  const known = new Set(subjects.map((s) => s.id));
+  const unknown = [...wanted].filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    const [first, last] = [subjects[0].id, subjects[subjects.length - 1].id];
+    throw new InputError(
+      `subjectIds: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''} not among the ${n} subjects (${first}…${last})`,
+    );
+  }
+  return subjects.filter((s) => wanted.has(s.id));
 }
 
 /**
@@ -371,6 +393,7 @@ function writeDatasetIndex(
         sameClassViews: settings.sameClass,
         subjectPrefix: settings.prefix,
         projections: settings.projections,
+        ...(settings.subjectIds ? { subjectIds: [...settings.subjectIds].sort() } : {}),
         images: rows.length,
       },
       null,

@@ -333,6 +333,53 @@ test('a subset of views renders the same files as the whole set, and only those'
   );
 });
 
+test('a subset of subjects renders the same files, classes and splits as the whole set', async () => {
+  const all = path.join(makeTmpDir(), 'all');
+  const opts = { subjects: 8, seed: 6, width: 24, height: 42, progress: 'silent' as const };
+  const rowsAll = await generatePhantomDataset(all, opts);
+  const ids = ['ph0007', 'ph0002'];
+  const some = path.join(makeTmpDir(), 'some');
+  const rowsSome = await generatePhantomDataset(some, { ...opts, subjectIds: ids, workers: 2 });
+  assert.deepEqual(
+    rowsSome,
+    rowsAll.filter((r) => ids.includes(r.subject)),
+  );
+  assert.equal(rowsSome.length, 8);
+  for (const r of rowsSome) {
+    for (const f of [r.image, r.mask]) {
+      assert.ok(fs.readFileSync(path.join(all, f)).equals(fs.readFileSync(path.join(some, f))), f);
+    }
+  }
+  const meta = JSON.parse(fs.readFileSync(path.join(some, 'phantom.json'), 'utf8'));
+  assert.deepEqual(meta.subjectIds, ['ph0002', 'ph0007']);
+  // prettier-ignore
+  const refused: [readonly string[], RegExp][] = [
+    [[], /subjectIds: expected at least one subject id, got none/],
+    [['ph0009', 'ph0001', 'x'], /subjectIds: ph0009, x not among the 8 subjects \(ph0001…ph0008\)/],
+  ];
+  for (const [subjectIds, message] of refused) {
+    await assert.rejects(
+      generatePhantomDataset(path.join(makeTmpDir(), 'x'), { ...opts, subjectIds }),
+      message,
+    );
+  }
+  const cli = runCli([
+    'phantom',
+    '--out',
+    path.join(makeTmpDir(), 'c'),
+    '--subjects',
+    '8',
+    '--seed',
+    '6',
+    '--size',
+    '24x42',
+    '--subject-ids',
+    'ph0007, ph0002,ph0007',
+  ]);
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.match(cli.stdout, /wrote 8 images \(24x42\) of 2 subjects/);
+});
+
 test('CLI phantom writes a dataset', () => {
   const out = path.join(makeTmpDir(), 'p');
   const ok = runCli(['phantom', '--out', out, '--subjects', '2', '--seed', '3', '--size', '24x42']);
