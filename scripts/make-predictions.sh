@@ -16,6 +16,7 @@ cd "$(dirname "$0")/.."
 BD=(node bin/breast-density.js)
 WORK=${WORK:-out/bundled-phantom}
 TEST_DATA="$WORK/test"
+# test/modelFiles/bundledModels.test.ts reads this line (and regenerates a sample of its subjects).
 PHANTOM_CMD=(phantom --out "$TEST_DATA" --subjects 120 --seed 20261129 --size 192x336 --split 0,0,1)
 
 if [ ! -f "$TEST_DATA/manifest.csv" ]; then
