@@ -425,6 +425,9 @@ async function writeFinalModel(run: TrainRun, options: TrainOptions): Promise<vo
       ...meta,
       provenance: {
         ...meta.provenance,
+        // Where the starting weights came from, with the whole --init chain (a best model
+        // saved by an older version may lack it).
+        ...run.origin,
         // The command of the run that completed (the best epoch may come from an earlier,
         // resumed run with a smaller --epochs).
         ...(options.command !== undefined ? { command: options.command } : {}),
