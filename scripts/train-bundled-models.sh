@@ -6,6 +6,7 @@
 #   scripts/train-bundled-models.sh                  # everything, resuming what was interrupted
 #   PROJECTIONS="CC_R" scripts/train-bundled-models.sh
 #   README_ONLY=1 scripts/train-bundled-models.sh    # only rewrite the models' README.md
+#   STAGES_ONLY=1 scripts/train-bundled-models.sh    # train, but leave the bundled folders alone
 #
 # The schedule (ONNX Runtime training, batch 4 at 650 px, SGD with Nesterov momentum, no
 # augmentation, BN statistics re-estimated before each validation with --recalibrate-bn):
@@ -85,6 +86,10 @@ stage() {
 finish() {
   local proj=$1 from="$STAGES/$2" to
   to=$(bundled_dir "$proj")
+  if [ "${STAGES_ONLY:-}" = 1 ]; then
+    echo "== $proj: $from (STAGES_ONLY: $to left as it is)"
+    return
+  fi
   if [ ! -f "$from/model.json" ] || compgen -G "$from/checkpoint-*" > /dev/null; then
     echo "$from is not a finished training; $to is left as it is" >&2
     exit 1
