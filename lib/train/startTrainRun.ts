@@ -217,8 +217,8 @@ async function resume(
       );
     }
     const loaded = await loadDensityModel(ckpt.modelDir);
-    Object.assign(s.origin, originOf(loaded.metadata.provenance));
     model = adopt(loaded.model, options.model);
+    Object.assign(s.origin, originOf(loaded.metadata.provenance));
     Object.assign(s, {
       history: st.history,
       epochsCompleted: st.epochsCompleted,
@@ -267,11 +267,16 @@ async function resume(
  */
 async function initialModel(dir: string, s: Settings, mirrored: boolean): Promise<tf.LayersModel> {
   const loaded = await loadDensityModel(dir);
-  Object.assign(s.origin, {
-    initModel: dir,
-    ...(mirrored ? { initMirrored: true } : {}),
-    initProvenance: withInitChain(loaded.metadata.provenance),
-  });
+  try {
+    Object.assign(s.origin, {
+      initModel: dir,
+      ...(mirrored ? { initMirrored: true } : {}),
+      initProvenance: withInitChain(loaded.metadata.provenance),
+    });
+  } catch (err) {
+    loaded.model.dispose();
+    throw err;
+  }
   const from = loaded.metadata.inputSize;
   const sameSize = from.join('x') === s.inputSize.join('x');
   if (sameSize && !mirrored) return loaded.model;
