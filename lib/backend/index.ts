@@ -1,1 +1,3 @@
 export * from './initBackend';
+export * from './maxPoolBackprop';
+export * from './registerWasmMaxPoolGrad';

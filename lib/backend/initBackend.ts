@@ -19,6 +19,7 @@
  * they would register their backend in another engine: that case is detected and reported.
  */
 import * as tf from '@tensorflow/tfjs';
+import { registerWasmMaxPoolGrad } from './registerWasmMaxPoolGrad';
 import { InputError, UsageError } from '../errors';
 
 /** Backend names accepted by {@link initBackend} and `DENSITY_BACKEND`, fastest first. */
@@ -82,6 +83,8 @@ async function tryWasm(): Promise<string> {
   require('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend failed to initialise');
   await tf.ready();
+  // Its own MaxPoolGrad is wrong on all-negative windows and ties: replaced (see maxPoolBackprop).
+  registerWasmMaxPoolGrad();
   const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
   const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
   return `SIMD ${simd ? 'on' : 'off'}, ${threads ? 'multi-threaded' : 'one thread'}`;

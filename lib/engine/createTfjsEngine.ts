@@ -5,6 +5,7 @@
  * The fallback when ONNX Runtime cannot load, and the reference the ONNX engine is checked against.
  */
 import * as tf from '@tensorflow/tfjs';
+import { registerWasmMaxPoolGrad } from '../backend/registerWasmMaxPoolGrad';
 import { camGradients } from '../cam/camGradients';
 import { inputLayerName } from '../cam/forwardWithProbe';
 import { createInferenceModel } from '../fast/createInferenceModel';
@@ -22,6 +23,8 @@ async function plain(t: tf.Tensor): Promise<EngineTensor> {
  * @returns The engine; the caller calls `dispose()` (frees the folded weights).
  */
 export function createTfjsEngine(model: tf.LayersModel): DensityEngine {
+  // Gradients below the stem MaxPool (saliency) need the corrected wasm MaxPoolGrad.
+  if (tf.getBackend() === 'wasm') registerWasmMaxPoolGrad();
   const fast = createInferenceModel(model);
   const [h, w, c] = fast.inputShape;
   const numClasses = fast.numClasses;

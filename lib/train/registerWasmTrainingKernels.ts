@@ -4,9 +4,9 @@
  * The only one missing for the breast-density ResNet is `Conv2DBackpropFilter`, the gradient of
  * a 2-D convolution with respect to its filter. Without it `model.fit` / `tf.variableGrads`
  * fail on wasm with "Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'". (Every
- * other gradient of the network, LeakyReLU, MaxPool (`MaxPoolGrad`), batch normalisation, mean,
- * softmax cross-entropy, `Conv2DBackpropInput`, is built from kernels wasm has; the training test
- * runs the whole network backwards on wasm.)
+ * other gradient of the network, LeakyReLU, batch normalisation, mean, softmax cross-entropy,
+ * `Conv2DBackpropInput`, is built from kernels wasm has; the training test runs the whole network
+ * backwards on wasm. `MaxPoolGrad` exists but is wrong, see `maxPoolBackprop`.)
  *
  * The filter gradient is computed exactly as TensorFlow defines it, from kernels wasm has
  * (pad, strided slice, concat, matrix product):
@@ -31,6 +31,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { registerBatchNormGradient } from './registerBatchNormGradient';
+import { registerWasmMaxPoolGrad } from '../backend/registerWasmMaxPoolGrad';
+import { tensorFromInfo } from '../backend/tensorFromInfo';
 
 /** Attributes TF.js passes to `Conv2DBackpropFilter` (see tfjs-core `Conv2DBackpropFilterAttrs`). */
 interface Conv2DBackpropFilterAttrs {
@@ -321,15 +323,6 @@ function tapSelector(kH: number, kW: number, c: number): tf.Tensor4D {
   return tf.tensor4d(values, [kH, kW, c, taps]);
 }
 
-/** Wrap a TensorInfo from the engine as a Tensor (a new handle on the same data, disposed by tidy). */
-function asTensor(info: tf.TensorInfo): tf.Tensor {
-  if (info instanceof tf.Tensor) return info;
-  const engine = tf.engine() as unknown as {
-    makeTensorFromTensorInfo(i: tf.TensorInfo): tf.Tensor;
-  };
-  return engine.makeTensorFromTensorInfo(info);
-}
-
 /** Kernel configs this module registers, so that a second call recognises its own. */
 const OWN_KERNELS = new Set<tf.KernelFunc>();
 
@@ -346,6 +339,8 @@ function ownKernel(kernelFunc: tf.KernelFunc): tf.KernelFunc {
  *   convolution): replaced by {@link conv2dBackpropInputFromOps}, which uses the XNNPACK forward
  *   convolution.
  *
+ * - `MaxPoolGrad` (present, but wrong for windows whose values are all negative, and ties go to
+ *   the last maximum): replaced by `maxPoolBackprop` ({@link registerWasmMaxPoolGrad});
  * - the `FusedBatchNorm` gradient: {@link registerBatchNormGradient} (tile-free, same values;
  *   global to all backends, as TF.js gradients are).
  *
@@ -364,8 +359,8 @@ export function registerWasmTrainingKernels(): string[] {
         const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
         return tf.tidy(() =>
           conv2dBackpropFilterFromOps(
-            asTensor(x) as tf.Tensor4D,
-            asTensor(dy) as tf.Tensor4D,
+            tensorFromInfo(x) as tf.Tensor4D,
+            tensorFromInfo(dy) as tf.Tensor4D,
             attrs as unknown as Conv2DBackpropFilterAttrs,
           ),
         );
@@ -383,8 +378,8 @@ export function registerWasmTrainingKernels(): string[] {
         const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
         return tf.tidy(() =>
           conv2dBackpropInputFromOps(
-            asTensor(dy) as tf.Tensor4D,
-            asTensor(filter) as tf.Tensor4D,
+            tensorFromInfo(dy) as tf.Tensor4D,
+            tensorFromInfo(filter) as tf.Tensor4D,
             attrs as unknown as Conv2DBackpropInputAttrs,
           ),
         );
@@ -392,6 +387,7 @@ export function registerWasmTrainingKernels(): string[] {
     });
     registered.push(INPUT_KERNEL);
   }
+  if (registerWasmMaxPoolGrad()) registered.push('MaxPoolGrad');
   if (registerBatchNormGradient()) registered.push('FusedBatchNorm gradient');
   return registered;
 }

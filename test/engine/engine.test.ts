@@ -118,10 +118,10 @@ const GRADIENT_CASES: { size: number; layer: string }[] = [
   { size: 97, layer: 'input_1' },
 ];
 /**
- * TF.js autodiff on its `cpu` backend is the reference for gradients below the MaxPool: on wasm
- * (tfjs-backend-wasm 4.22) the MaxPool gradient drops some windows' contributions (measured:
- * ∂/∂leaky_re_lu_1 is 0 where ONNX Runtime, the cpu backend and central finite differences
- * agree on 0.0185), so `input_1` is compared on cpu, the other layers on the active backend.
+ * TF.js autodiff on its `cpu` backend (TF.js's own kernels) is the reference for `input_1`, below
+ * the stem MaxPool; the other layers are compared on the active backend. (wasm's own MaxPoolGrad
+ * is wrong on all-negative windows; the project replaces it, and the next test checks the
+ * replacement on the whole network against ONNX Runtime and finite differences.)
  */
 async function referenceGradients(
   tf: typeof TF,
@@ -164,29 +164,34 @@ for (const c of GRADIENT_CASES) {
   });
 }
 
-test('input gradient: ONNX Runtime = central finite differences where it and TF.js-wasm disagree most', async () => {
+test('input gradient: ONNX Runtime = TF.js on wasm = central finite differences', async () => {
   const { tf, model } = await randomModel(64, 7);
+  assert.equal(tf.getBackend(), 'wasm', 'this test checks the wasm MaxPoolGrad replacement');
   const x = tf.randomNormal([2, 64, 64, 3], 0, 0.5, 'float32', 1).dataSync() as Float32Array;
   const onnx = await createOnnxEngine(model);
   const wasm = createTfjsEngine(model);
   const a = (await onnx.gradients(x, 2, 'input_1', [2, 2])).gradients.data;
   const b = (await wasm.gradients(x, 2, 'input_1', [2, 2])).gradients.data;
+  // With wasm's own MaxPoolGrad the two differed by about 40 % of the scale (windows dropped).
+  const scale = maxAbs(a);
+  assert.ok(
+    maxAbsDiff(a, b) <= 1e-4 * scale,
+    `max |ONNX − wasm| ${maxAbsDiff(a, b)}, scale ${scale}`,
+  );
   const score = async (v: Float32Array) => (await onnx.forward(v, 2)).logits[4 + 2];
-  const byDisagreement = Array.from(a.keys())
+  const largest = Array.from(a.keys())
     .filter((i) => i >= 64 * 64 * 3)
-    .sort((i, j) => Math.abs(a[j] - b[j]) - Math.abs(a[i] - b[i]));
-  for (const i of byDisagreement.slice(0, 3)) {
+    .sort((i, j) => Math.abs(a[j]) - Math.abs(a[i]));
+  for (const i of largest.slice(0, 3)) {
     const eps = 3e-3;
     const plus = x.slice();
     const minus = x.slice();
     plus[i] += eps;
     minus[i] -= eps;
     const fd = ((await score(plus)) - (await score(minus))) / (2 * eps);
-    // Float32 differences through LeakyReLU kinks are noisy: ONNX must be within 20 % of the
-    // finite difference and at least twice closer to it than the wasm gradient.
+    // Float32 differences through LeakyReLU kinks are noisy: within 20 % of the finite difference.
     const msg = `pixel ${i}: finite difference ${fd}, ONNX ${a[i]}, TF.js wasm ${b[i]}`;
     assert.ok(Math.abs(fd - a[i]) <= 0.2 * Math.abs(fd) + 2e-5, msg);
-    assert.ok(2 * Math.abs(fd - a[i]) < Math.abs(fd - b[i]), msg);
   }
   await onnx.dispose();
   await wasm.dispose();

@@ -1,6 +1,7 @@
 /**
  * The wasm training kernels (Conv2DBackpropFilter, Conv2DBackpropInput, the tile-free batch-norm
- * gradient) against the cpu backend's own gradients on random inputs: relative error ≤ 1e-4.
+ * gradient) against the cpu backend's own gradients on random inputs: relative error ≤ 1e-4
+ * (MaxPoolGrad: test/backend/maxPoolBackprop.test.ts).
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
