@@ -3,8 +3,9 @@
 #
 #   scripts/make-predictions.sh
 #
-# 1. a phantom test set of 120 subjects with its own seed (no subject shared with the training
-#    phantoms of scripts/train-bundled-models.sh, which use seed 11), all in the `test` split;
+# 1. a phantom test set of 120 subjects at mammogram size (1040x1820, as the training phantoms)
+#    with its own seed (no subject shared with the training phantoms of
+#    scripts/train-bundled-models.sh, which use seed 650), all in the `test` split;
 # 2. `breast-density predict` with each bundled model: Prediction/predictions_{ccr,mlor,ccl,mlol}.txt
 #    in the original format (numpy savetxt %.18e, columns A B C D, rows in class order; row i is
 #    the same subject in every file) plus a CSV beside each (file, subject, probabilities);
@@ -14,10 +15,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BD=(node bin/breast-density.js)
-WORK=${WORK:-out/bundled-phantom}
+WORK=${WORK:-out/phantom1040}
 TEST_DATA="$WORK/test"
 # test/modelFiles/bundledModels.test.ts reads this line (and regenerates a sample of its subjects).
-PHANTOM_CMD=(phantom --out "$TEST_DATA" --subjects 120 --seed 20261129 --size 192x336 --split 0,0,1)
+PHANTOM_CMD=(phantom --out "$TEST_DATA" --subjects 120 --seed 20261201 --size 1040x1820 --split 0,0,1)
 
 if [ ! -f "$TEST_DATA/manifest.csv" ]; then
   echo "== phantom test data: breast-density ${PHANTOM_CMD[*]}"

@@ -61,7 +61,7 @@ function stageLines(p: ModelProvenance, index: number, last: boolean): string[] 
     '```',
     '',
     `- engine: ${engine.trim()}; optimizer ${p.optimizer ?? '?'} (lr ${p.learningRate ?? '?'}), batch ${p.batchSize ?? '?'}, seed ${p.seed ?? '?'}, augmentation ${p.augmentation ? 'original' : 'none'}, BN statistics re-estimated from ${p.bnRecalibrationImages ?? 0} training images before each validation`,
-    `- ${p.trainImages ?? '?'} training and ${p.valImages ?? '?'} validation images; ${p.epochs ?? '?'} epochs; best validation accuracy ${num(p.valAccuracy, 4)} (loss ${num(p.valLoss, 4)}) at epoch ${p.bestEpoch ?? '?'}, the weights kept`,
+    `- ${p.trainImages ?? '?'} training and ${p.valImages ?? '?'} validation images; ${p.epochs ?? '?'} epoch${p.epochs === 1 ? '' : 's'}; best validation accuracy ${num(p.valAccuracy, 4)} (loss ${num(p.valLoss, 4)}) at epoch ${p.bestEpoch ?? '?'}, the weights kept`,
     '',
   ];
 }

@@ -194,6 +194,11 @@ function originOf(provenance: ModelProvenance): TrainOrigin {
 }
 
 /** Restore a run from the newest checkpoint of `s.outDir`. */
+/** The command a model's provenance records, as a one-run list (none when not recorded). */
+function recordedCommand(provenance: Record<string, unknown> | undefined): string[] {
+  return typeof provenance?.command === 'string' ? [provenance.command] : [];
+}
+
 async function resume(
   s: Settings,
   options: TrainOptions,
@@ -227,7 +232,8 @@ async function resume(
       best: st.best,
       epochRngState: st.epochRngState,
       lr: st.lr,
-      runs: [...(st.runs ?? []), ...s.runs],
+      // A checkpoint from before `runs` existed: its model's recorded command is the first run.
+      runs: [...(st.runs ?? recordedCommand(loaded.metadata.provenance)), ...s.runs],
       lastCheckpoint: ckpt.dir,
     });
     s.schedule.restore(st.schedule);

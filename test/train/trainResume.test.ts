@@ -156,6 +156,27 @@ for (const engine of TRAINING_ENGINES) {
   });
 }
 
+test('a checkpoint written before runs were recorded: --resume lists its command first', async () => {
+  const out = makeTmpDir();
+  const args = trainArgs(out).map((a) => (a === String(EPOCHS) ? '1' : a));
+  assert.equal(runCli(args).code, 0);
+  const [ckpt] = listCheckpoints(out);
+  const file = path.join(ckpt, 'state.json');
+  const state = JSON.parse(fs.readFileSync(file, 'utf8'));
+  assert.ok(Array.isArray(state.runs), 'this version records the runs in the checkpoint');
+  delete state.runs;
+  fs.writeFileSync(file, JSON.stringify(state));
+  const resumed = args.map((a) => (a === '1' ? '2' : a));
+  const r = runCli([...resumed, '--resume']);
+  assert.equal(r.code, 0, r.stderr);
+  const { model, metadata } = await loadDensityModel(out);
+  model.dispose();
+  const runs = metadata.provenance.trainingRuns as string[];
+  assert.equal(runs.length, 2, `trainingRuns: ${JSON.stringify(runs)}`);
+  assert.match(runs[0], / --epochs 1 .*--seed 2$/);
+  assert.match(runs[1], / --epochs 2 .* --resume$/);
+});
+
 /**
  * Start training and kill it with SIGKILL `delayMs` after the process starts or, with
  * `afterFirstOutput`, after its first line on stderr (the backend report: start-up is over and the
