@@ -14,8 +14,11 @@
 #    same subjects in $WORK/trainL; 1,050 training and 150 validation images per projection;
 #  - CC_R in three stages (progressive resizing): 256x256 from random weights at lr 0.01,
 #    then 650x650 for one epoch at lr 0.003, then 650x650 at lr 0.001;
-#  - MLO_R fine-tuned at 650 from CC_R; CC_L and MLO_L from CC_R and MLO_R with their kernels
-#    mirrored left-right (--init-mirrored), on the left views.
+#  - MLO_R fine-tuned at 650 from CC_R (3 epochs); CC_L and MLO_L from CC_R and MLO_R with their
+#    kernels mirrored left-right (--init-mirrored), one epoch on the left views (the phantom
+#    generator draws every view as a left breast and mirrors the right ones, so left views differ
+#    from mirrored right views only in their own texture draw: the mirrored model starts where the
+#    right one ended).
 # On a 2-core CPU an epoch takes about 8 min at 256 and 30-37 min at 650. Every stage is a
 # `breast-density train` run into $STAGES/<name>; a stage with a checkpoint continues with
 # --resume (so after kill -9, SIGINT or the end of a session, run the script again), a finished
@@ -123,11 +126,11 @@ train_projection() {
         --seed 19 --init "$STAGES/CC_R_650b"
       finish MLO_R MLO_R_650 ;;
     CC_L)
-      stage CC_L_650 --data "$DATA_L" --projection CC_L "${COMMON[@]}" "${FINE[@]}" --epochs 2 \
+      stage CC_L_650 --data "$DATA_L" --projection CC_L "${COMMON[@]}" "${FINE[@]}" --epochs 1 \
         --seed 20 --init "$STAGES/CC_R_650b" --init-mirrored
       finish CC_L CC_L_650 ;;
     MLO_L)
-      stage MLO_L_650 --data "$DATA_L" --projection MLO_L "${COMMON[@]}" "${FINE[@]}" --epochs 2 \
+      stage MLO_L_650 --data "$DATA_L" --projection MLO_L "${COMMON[@]}" "${FINE[@]}" --epochs 1 \
         --seed 21 --init "$STAGES/MLO_R_650" --init-mirrored
       finish MLO_L MLO_L_650 ;;
     *) echo "unknown projection $1" >&2; exit 1 ;;
