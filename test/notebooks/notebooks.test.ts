@@ -417,14 +417,16 @@ const PLOTLY_HEADER = /\* plotly\.js v\d+\.\d+\.\d+/;
 const htmlOf = (o: Output): string => joinText(o.data?.['text/html'] as string[] | undefined);
 
 /**
- * The checks on one executed notebook: under 6 MB; plotly.js exactly once, in the first code
+ * The checks on one executed notebook: under 8 MB (plotly.js is 5 MB of it; the
+ * ClassActivationMaps montages of 650×650 phantoms add about 2.2 MB of PNG, whose noise-like
+ * texture hardly compresses; a second copy of plotly.js would exceed it); plotly.js exactly once, in the first code
  * cell's output (the set-up cell's initFigures, sent every time that cell runs); no figure
  * output carries it, so re-running any figure cell (which sends the same kind of output) can
  * never drop it, and every figure finds `window.Plotly` after reopening.
  */
 function assertLightWithInteractiveFigures(nb: Notebook, file: string, rel: string): void {
   const mb = fs.statSync(file).size / 1e6;
-  assert.ok(mb < 6, `${rel}: executed notebook is ${mb.toFixed(2)} MB (limit 6 MB)`);
+  assert.ok(mb < 8, `${rel}: executed notebook is ${mb.toFixed(2)} MB (limit 8 MB)`);
   const cells = codeCells(nb);
   const carriers = cells.flatMap((c, i) =>
     (c.outputs ?? []).filter((o) => PLOTLY_HEADER.test(htmlOf(o))).map(() => i),
@@ -446,7 +448,7 @@ function assertLightWithInteractiveFigures(nb: Notebook, file: string, rel: stri
 describe('executed notebooks are light and keep interactive figures', () => {
   for (const file of [...tutorialNotebooks, SMOKE]) {
     const name = path.basename(file, '.ipynb');
-    test(`${name}: under 6 MB, plotly.js only in the set-up cell, figures without it`, () => {
+    test(`${name}: under 8 MB, plotly.js only in the set-up cell, figures without it`, () => {
       const nb = assertRanCleanly(file);
       assertLightWithInteractiveFigures(nb, path.join(OUT, `${name}.ipynb`), `${name}.ipynb`);
     });
