@@ -13,8 +13,8 @@
  * tensor.
  *
  * Reference: the TensorFlow op `MaxPoolGrad` (tensorflow/core/kernels/maxpooling_op.cc) and
- * TF.js's cpu `maxPoolPositions`/`maxPoolBackprop`, which this equals (test/train/trainKernels.test.ts,
- * also against a brute-force reference).
+ * TF.js's cpu `maxPoolPositions`/`maxPoolBackprop`, which this equals
+ * (test/backend/maxPoolBackprop.test.ts, also against a brute-force reference).
  */
 import * as tf from '@tensorflow/tfjs';
 

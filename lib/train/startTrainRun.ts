@@ -193,12 +193,12 @@ function originOf(provenance: ModelProvenance): TrainOrigin {
   };
 }
 
-/** Restore a run from the newest checkpoint of `s.outDir`. */
 /** The command a model's provenance records, as a one-run list (none when not recorded). */
 function recordedCommand(provenance: Record<string, unknown> | undefined): string[] {
   return typeof provenance?.command === 'string' ? [provenance.command] : [];
 }
 
+/** Restore a run from the newest checkpoint of `s.outDir`. */
 async function resume(
   s: Settings,
   options: TrainOptions,
