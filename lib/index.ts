@@ -167,11 +167,7 @@ export {
   type ForwardFunction,
 } from './predict/forwardFunction';
 export { predictDataset } from './predict/predictDataset';
-export {
-  predictItems,
-  type PredictOptions,
-  type PredictionResult,
-} from './predict/predictItems';
+export { predictItems, type PredictOptions, type PredictionResult } from './predict/predictItems';
 export {
   formatPredictionFile,
   parsePredictionFile,
@@ -228,6 +224,7 @@ export {
 export { fuseProbabilities } from './metrics/fuseProbabilities';
 export { confusionMatrix, normalizeRows, type ConfusionMatrix } from './metrics/confusionMatrix';
 export { accuracyFromConfusion } from './metrics/accuracy';
+export { accuracyByMargin, type MarginBin } from './metrics/accuracyByMargin';
 export { argmaxRows } from './metrics/argmaxRows';
 export { cohenKappa, type KappaWeights } from './metrics/cohenKappa';
 export {
@@ -363,11 +360,7 @@ export {
 } from './train';
 
 // ─── Benchmark ───────────────────────────────────────────────────────────────────────────────
-export {
-  runBenchmark,
-  type BenchmarkOptions,
-  type BenchmarkResult,
-} from './bench/runBenchmark';
+export { runBenchmark, type BenchmarkOptions, type BenchmarkResult } from './bench/runBenchmark';
 export { formatBenchmark, benchmarkJson, type BenchmarkJson } from './bench/formatBenchmark';
 
 // ─── Display and figures ─────────────────────────────────────────────────────────────────────

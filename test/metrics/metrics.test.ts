@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   accuracyFromConfusion,
+  accuracyByMargin,
   argmaxRows,
   bootstrapCi,
   classIndices,
@@ -392,4 +393,57 @@ test('formatMetricsJson keeps number arrays on one line and the data unchanged',
   assert.match(t, /"kappa": \[null, null\]/);
   assert.match(t, /"tiny": \[1e-7, -0\.0025\]/);
   assert.deepEqual(JSON.parse(t), o);
+});
+
+test('accuracyByMargin: hand-binned cases, empty bins NaN, bad input refused', () => {
+  const thresholds = [0.25, 0.5, 0.75];
+  const edges = [0, 0.025, 0.05, 0.1];
+  // distances: 0.01, 0.24-0.25=0.01 → bin 0; 0.46 → 0.04 bin 1; 0.33 → 0.08 bin 2; 0.95 → 0.2 bin 3;
+  // 0.1 → 0.15 bin 3; 0.51 → 0.01 bin 0.
+  const cases = [
+    {
+      values: [0.26, 0.24, 0.46, 0.33, 0.95, 0.1, 0.51],
+      correct: [false, true, true, false, true, true, false],
+      counts: [3, 1, 1, 2],
+      right: [1, 1, 0, 2],
+    },
+    { values: [], correct: [], counts: [0, 0, 0, 0], right: [0, 0, 0, 0] },
+  ];
+  for (const c of cases) {
+    const bins = accuracyByMargin(c.values, c.correct, thresholds, edges);
+    assert.deepEqual(
+      bins.map((b) => [b.from, b.to]),
+      [
+        [0, 0.025],
+        [0.025, 0.05],
+        [0.05, 0.1],
+        [0.1, Infinity],
+      ],
+    );
+    assert.deepEqual(
+      bins.map((b) => b.count),
+      c.counts,
+    );
+    assert.deepEqual(
+      bins.map((b) => b.correct),
+      c.right,
+    );
+    bins.forEach((b, i) =>
+      b.count
+        ? close(b.accuracy, c.right[i] / c.counts[i], `accuracy ${i}`)
+        : assert.ok(Number.isNaN(b.accuracy), `empty bin ${i} is NaN`),
+    );
+  }
+  const bad: [string, () => unknown, RegExp][] = [
+    [
+      'lengths',
+      () => accuracyByMargin([0.1], [], thresholds, edges),
+      /as many flags as values \(1\), got 0/,
+    ],
+    ['no thresholds', () => accuracyByMargin([0.1], [true], [], edges), /finite thresholds/],
+    ['edges from 0', () => accuracyByMargin([0.1], [true], thresholds, [0.01, 0.1]), /from 0/],
+    ['increasing', () => accuracyByMargin([0.1], [true], thresholds, [0, 0.1, 0.1]), /increasing/],
+    ['NaN value', () => accuracyByMargin([NaN], [true], thresholds, edges), /value 0 is NaN/],
+  ];
+  for (const [what, f, message] of bad) assert.throws(f, message, what);
 });
