@@ -19,8 +19,10 @@
 #    generator draws every view as a left breast and mirrors the right ones, so left views differ
 #    from mirrored right views only in their own texture draw: the mirrored model starts where the
 #    right one ended).
-# On a 2-core CPU an epoch takes about 8 min at 256 and 30-37 min at 650. Every stage is a
-# `breast-density train` run into $STAGES/<name>; a stage with a checkpoint continues with
+# On a 2-core CPU an epoch takes about 8 min at 256 and 30-37 min at 650 (about 7 h in all,
+# with the phantom data). Every stage is a `breast-density train` run into $STAGES/<name>
+# (default training/: commit it, checkpoints included, to continue in another session; remove it
+# once the models are final); a stage with a checkpoint continues with
 # --resume (so after kill -9, SIGINT or the end of a session, run the script again), a finished
 # stage is skipped. The finished last stage of each projection is copied into the bundled model
 # folder, whose README lists every stage's command from the model's metadata (the --init chain).
