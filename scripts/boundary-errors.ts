@@ -7,9 +7,9 @@
  *
  * Defaults: `Prediction` and `out/phantom1040/test` (the held-out set of
  * scripts/make-predictions.sh, which regenerates it; its manifest holds the dense fractions).
- * Exit codes: 0 printed, 1 missing or inconsistent files.
+ * Exit codes: 0 printed, 1 missing or inconsistent files (regenerate them with
+ * scripts/make-predictions.sh).
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { errorMessage } from '../lib/errors';
 import { accuracyByMargin } from '../lib/metrics/accuracyByMargin';
@@ -34,8 +34,6 @@ try {
   const predicted: number[] = [];
   for (const projection of PROJECTIONS) {
     const file = path.join(predictionDir, `predictions_${PREDICTION_FILE_STEMS[projection]}.csv`);
-    if (!fs.existsSync(file))
-      throw new Error(`${file} does not exist (scripts/make-predictions.sh)`);
     for (const r of readPredictionCsv(file)) {
       const f = fraction.get(`${projection}/${r.subject}`);
       if (f === undefined || r.trueClass === null) {
