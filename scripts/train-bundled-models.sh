@@ -21,8 +21,8 @@
 #    right one ended);
 #  - then CC_R one more epoch at lr 0.001 on a second texture draw of right views (1,200 new
 #    subjects, seed 651, in $WORK/trainR2), as the left models had two draws. (The same epoch for
-#    MLO_R did not improve its validation on that draw, 0.892 before and after, so MLO_R ends at
-#    MLO_R_650.)
+#    MLO_R did not improve its validation on that draw, 0.892 before and after; MLO_R continues
+#    instead on that draw at lr 0.0003 for up to three epochs, stage MLO_R_650c.)
 # On a 2-core CPU an epoch takes about 8 min at 256 and 30-37 min at 650 (about 8 h in all,
 # with the phantom data). Every stage is a `breast-density train` run into $STAGES/<name>
 # (default training/: commit it, checkpoints included, to continue in another session; remove it
@@ -117,8 +117,9 @@ write_readme() {
   local data=("${PHANTOM_R[*]}")
   case "$1" in
     *_L) data+=("${PHANTOM_L[*]}") ;;
-    CC_R) data+=("${PHANTOM_R2[*]}") ;;
   esac
+  # A right model with a stage on the second draw of right views (its metadata names the folder).
+  if grep -q "$DATA_R2" "$(bundled_dir "$1")/model.json"; then data+=("${PHANTOM_R2[*]}"); fi
   node --import tsx scripts/write-model-readme.ts "$(bundled_dir "$1")" \
     "$1 breast-density model (trained on phantoms)" "${data[@]/#/breast-density }"
 }
@@ -138,7 +139,9 @@ train_projection() {
     MLO_R)
       stage MLO_R_650 --data "$DATA_R" --projection MLO_R "${COMMON[@]}" "${FINE[@]}" --epochs 3 \
         --seed 19 --init "$STAGES/CC_R_650b"
-      finish MLO_R MLO_R_650 ;;
+      stage MLO_R_650c --data "$DATA_R2" --projection MLO_R "${COMMON[@]}" --size 650 --batch 4 \
+        --lr 0.0003 --min-lr 0.0001 --patience 1 --epochs 3 --seed 24 --init "$STAGES/MLO_R_650"
+      finish MLO_R MLO_R_650c ;;
     CC_L)
       stage CC_L_650 --data "$DATA_L" --projection CC_L "${COMMON[@]}" "${FINE[@]}" --epochs 1 \
         --seed 20 --init "$STAGES/CC_R_650b" --init-mirrored
@@ -157,7 +160,7 @@ if [ "${README_ONLY:-}" = 1 ]; then
 fi
 
 phantoms "${PHANTOM_R[@]}"
-case "$PROJECTIONS" in *CC_R*) phantoms "${PHANTOM_R2[@]}" ;; esac
+case "$PROJECTIONS" in *_R*) phantoms "${PHANTOM_R2[@]}" ;; esac
 case "$PROJECTIONS" in *_L*) phantoms "${PHANTOM_L[@]}" ;; esac
 # One training at a time: ONNX Runtime uses every core.
 for proj in $PROJECTIONS; do train_projection "$proj"; done
