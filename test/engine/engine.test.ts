@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as TF from '@tensorflow/tfjs';
-import { maxAbs, maxAbsDiff } from '../helpers/arrays';
+import { maxAbs, maxAbsDiff, relativeL2Error } from '../helpers/arrays';
 import { setupTf } from '../helpers/tf';
 import { createDensityModel } from '../../lib/model/createDensityModel';
 import { createOnnxEngine } from '../../lib/engine/createOnnxEngine';
@@ -156,8 +156,15 @@ for (const c of GRADIENT_CASES) {
     assert.deepEqual(a.gradients.shape, b.gradients.shape, 'NHWC gradient shape');
     const scale = maxAbs(b.gradients.data);
     assert.ok(scale > 0, 'non-zero gradients');
-    const d = maxAbsDiff(a.gradients.data, b.gradients.data);
-    assert.ok(d <= 1e-4 * scale, `max |ONNX − TF.js| = ${d} (scale ${scale})`);
+    // Per-tensor relative L2 within 5e-4: float32 rounding through the whole network depends on
+    // the CPU's convolution kernels (max |Δ| / max |g| below 1e-4 on an Intel AVX-512 machine,
+    // 1e-3 at add_1 and input_1 on an AMD EPYC, where the relative L2 is 1.1e-4 and 1.4e-4). A
+    // wrong rule is far above it (a dropped MaxPool window gave 40 %).
+    const d = relativeL2Error(a.gradients.data, b.gradients.data);
+    assert.ok(
+      d <= 5e-4,
+      `relative L2 |ONNX − TF.js| = ${d} (max |Δ| ${maxAbsDiff(a.gradients.data, b.gradients.data)}, scale ${scale})`,
+    );
     assert.equal(a.activations === null, c.layer === 'input_1');
     await onnx.dispose();
     model.dispose();
@@ -173,11 +180,8 @@ test('input gradient: ONNX Runtime = TF.js on wasm = central finite differences'
   const a = (await onnx.gradients(x, 2, 'input_1', [2, 2])).gradients.data;
   const b = (await wasm.gradients(x, 2, 'input_1', [2, 2])).gradients.data;
   // With wasm's own MaxPoolGrad the two differed by about 40 % of the scale (windows dropped).
-  const scale = maxAbs(a);
-  assert.ok(
-    maxAbsDiff(a, b) <= 1e-4 * scale,
-    `max |ONNX − wasm| ${maxAbsDiff(a, b)}, scale ${scale}`,
-  );
+  const d = relativeL2Error(a, b);
+  assert.ok(d <= 5e-4, `relative L2 |ONNX − wasm| ${d}, max |Δ| ${maxAbsDiff(a, b)}`);
   const score = async (v: Float32Array) => (await onnx.forward(v, 2)).logits[4 + 2];
   const largest = Array.from(a.keys())
     .filter((i) => i >= 64 * 64 * 3)
