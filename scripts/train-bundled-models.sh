@@ -23,7 +23,9 @@
 #    subjects, seed 651, in $WORK/trainR2), as the left models had two draws. (The same epoch for
 #    MLO_R did not improve its validation on that draw, 0.892 before and after; MLO_R continues
 #    instead on that draw at lr 0.0003 for up to three epochs, stage MLO_R_650c.)
-# On a 2-core CPU an epoch takes about 8 min at 256 and 30-37 min at 650 (about 8 h in all,
+#  - then CC_R, like MLO_R, at lr 0.0003 for up to three epochs on a third draw of CC_R views
+#    (1,200 new subjects, seed 653, in $WORK/trainR3), stage CC_R_650d.
+# On a 2-core CPU an epoch takes about 8 min at 256 and 20-37 min at 650 (about 9 h in all,
 # with the phantom data). Every stage is a `breast-density train` run into $STAGES/<name>
 # (default training/: commit it, checkpoints included, to continue in another session; remove it
 # once the models are final); a stage with a checkpoint continues with
@@ -41,10 +43,13 @@ PROJECTIONS=${PROJECTIONS:-"CC_R MLO_R CC_L MLO_L"}
 DATA_R="$WORK/trainR"
 DATA_L="$WORK/trainL"
 DATA_R2="$WORK/trainR2"
+DATA_R3="$WORK/trainR3"
 PHANTOM_R=(phantom --out "$DATA_R" --subjects 1200 --seed 650 --size 1040x1820
   --split 0.875,0.125,0 --projections CC_R,MLO_R --workers 2)
 PHANTOM_R2=(phantom --out "$DATA_R2" --subjects 1200 --seed 651 --size 1040x1820
   --split 0.875,0.125,0 --projections CC_R,MLO_R --workers 2)
+PHANTOM_R3=(phantom --out "$DATA_R3" --subjects 1200 --seed 653 --size 1040x1820
+  --split 0.875,0.125,0 --projections CC_R --workers 2)
 PHANTOM_L=(phantom --out "$DATA_L" --subjects 1200 --seed 650 --size 1040x1820
   --split 0.875,0.125,0 --projections CC_L,MLO_L --workers 2)
 COMMON=(--optimizer sgd-nesterov --no-augment --recalibrate-bn 64)
@@ -120,6 +125,7 @@ write_readme() {
   esac
   # A right model with a stage on the second draw of right views (its metadata names the folder).
   if grep -q "$DATA_R2" "$(bundled_dir "$1")/model.json"; then data+=("${PHANTOM_R2[*]}"); fi
+  if grep -q "$DATA_R3" "$(bundled_dir "$1")/model.json"; then data+=("${PHANTOM_R3[*]}"); fi
   node --import tsx scripts/write-model-readme.ts "$(bundled_dir "$1")" \
     "$1 breast-density model (trained on phantoms)" "${data[@]/#/breast-density }"
 }
@@ -135,7 +141,9 @@ train_projection() {
         --seed 18 --init "$STAGES/CC_R_650"
       stage CC_R_650c --data "$DATA_R2" --projection CC_R "${COMMON[@]}" "${FINE[@]}" --epochs 1 \
         --seed 22 --init "$STAGES/CC_R_650b"
-      finish CC_R CC_R_650c ;;
+      stage CC_R_650d --data "$DATA_R3" --projection CC_R "${COMMON[@]}" --size 650 --batch 4 \
+        --lr 0.0003 --min-lr 0.0001 --patience 1 --epochs 3 --seed 25 --init "$STAGES/CC_R_650c"
+      finish CC_R CC_R_650d ;;
     MLO_R)
       stage MLO_R_650 --data "$DATA_R" --projection MLO_R "${COMMON[@]}" "${FINE[@]}" --epochs 3 \
         --seed 19 --init "$STAGES/CC_R_650b"
@@ -161,6 +169,7 @@ fi
 
 phantoms "${PHANTOM_R[@]}"
 case "$PROJECTIONS" in *_R*) phantoms "${PHANTOM_R2[@]}" ;; esac
+case "$PROJECTIONS" in *CC_R*) phantoms "${PHANTOM_R3[@]}" ;; esac
 case "$PROJECTIONS" in *_L*) phantoms "${PHANTOM_L[@]}" ;; esac
 # One training at a time: ONNX Runtime uses every core.
 for proj in $PROJECTIONS; do train_projection "$proj"; done
