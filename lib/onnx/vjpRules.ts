@@ -7,7 +7,9 @@
  * Data-path rules (Grad-CAM at any layer, saliency):
  * - Conv → `ConvTranspose` with the same weights, strides and pads, and the `output_padding`
  *   that restores the input size (TF "same" pads are asymmetric on stride 2);
- * - LeakyRelu → the mask `x > 0 ? 1 : α` (as TF: the gradient at 0 is α); Relu likewise with 0;
+ * - LeakyRelu → the mask `x > 0 ? 1 : α` (as TF: the gradient at 0 is α); Relu likewise with 0.
+ *   For α ≥ 0 the mask is read from the output (y > 0 exactly when x > 0), which a training step
+ *   keeps anyway as the next convolution's input, so the input can be freed in the forward pass;
  * - Add → the gradient to every addend (fan-out sums are formed by the pass);
  * - MaxPool → the argmax indices of the forward `MaxPool` and a `ScatterElements` add (windows
  *   overlap at 3×3 stride 2, so an input can win several windows and its gradients add up);
@@ -99,9 +101,16 @@ function convDataGradient(ctx: VjpContext, node: OnnxNode, dY: string): string {
   );
 }
 
-function activationMask(ctx: VjpContext, x: string, negativeSlope: number, dY: string): string {
+/** dY where the activation's input was positive, α·dY elsewhere (α ≥ 0: decided on the output). */
+function activationMask(
+  ctx: VjpContext,
+  node: OnnxNode,
+  negativeSlope: number,
+  dY: string,
+): string {
+  const x = node.inputs[0];
   const zero = ctx.constant('zero', [], Float32Array.of(0));
-  const positive = ctx.emit('Greater', [x, zero]);
+  const positive = ctx.emit('Greater', [negativeSlope >= 0 ? node.outputs[0] : x, zero]);
   const scaled =
     negativeSlope === 0
       ? ctx.emit('Mul', [dY, zero])
@@ -138,10 +147,8 @@ export const VJP_RULES: Readonly<Record<string, VjpRule>> = {
       throw new Error(`vjp Conv ${node.name}: parameter gradients need the training rules`);
     return [needs[0] ? convDataGradient(ctx, node, dY) : '', '', ''];
   },
-  LeakyRelu: (ctx, node, [dY]) => [
-    activationMask(ctx, node.inputs[0], float(node, 'alpha', 0.01), dY),
-  ],
-  Relu: (ctx, node, [dY]) => [activationMask(ctx, node.inputs[0], 0, dY)],
+  LeakyRelu: (ctx, node, [dY]) => [activationMask(ctx, node, float(node, 'alpha', 0.01), dY)],
+  Relu: (ctx, node, [dY]) => [activationMask(ctx, node, 0, dY)],
   Add: (_ctx, node, [dY], needs) => node.inputs.map((_, i) => (needs[i] ? dY : '')),
   MaxPool: (ctx, node, [dY]) => [maxPoolGradient(ctx, node, dY)],
   GlobalAveragePool: (ctx, node, [dY]) => {
