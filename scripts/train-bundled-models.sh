@@ -54,6 +54,8 @@ PHANTOM_L=(phantom --out "$DATA_L" --subjects 1200 --seed 650 --size 1040x1820
   --split 0.875,0.125,0 --projections CC_L,MLO_L --workers 2)
 COMMON=(--optimizer sgd-nesterov --no-augment --recalibrate-bn 64)
 FINE=(--size 650 --batch 4 --lr 0.001 --min-lr 0.0001 --patience 1)
+# The last stage of each right model: the same at lr 0.0003.
+FINER=(--size 650 --batch 4 --lr 0.0003 --min-lr 0.0001 --patience 1)
 
 bundled_dir() {
   case "$1" in
@@ -141,14 +143,14 @@ train_projection() {
         --seed 18 --init "$STAGES/CC_R_650"
       stage CC_R_650c --data "$DATA_R2" --projection CC_R "${COMMON[@]}" "${FINE[@]}" --epochs 1 \
         --seed 22 --init "$STAGES/CC_R_650b"
-      stage CC_R_650d --data "$DATA_R3" --projection CC_R "${COMMON[@]}" --size 650 --batch 4 \
-        --lr 0.0003 --min-lr 0.0001 --patience 1 --epochs 3 --seed 25 --init "$STAGES/CC_R_650c"
+      stage CC_R_650d --data "$DATA_R3" --projection CC_R "${COMMON[@]}" "${FINER[@]}" --epochs 3 \
+        --seed 25 --init "$STAGES/CC_R_650c"
       finish CC_R CC_R_650d ;;
     MLO_R)
       stage MLO_R_650 --data "$DATA_R" --projection MLO_R "${COMMON[@]}" "${FINE[@]}" --epochs 3 \
         --seed 19 --init "$STAGES/CC_R_650b"
-      stage MLO_R_650c --data "$DATA_R2" --projection MLO_R "${COMMON[@]}" --size 650 --batch 4 \
-        --lr 0.0003 --min-lr 0.0001 --patience 1 --epochs 3 --seed 24 --init "$STAGES/MLO_R_650"
+      stage MLO_R_650c --data "$DATA_R2" --projection MLO_R "${COMMON[@]}" "${FINER[@]}" --epochs 3 \
+        --seed 24 --init "$STAGES/MLO_R_650"
       finish MLO_R MLO_R_650c ;;
     CC_L)
       stage CC_L_650 --data "$DATA_L" --projection CC_L "${COMMON[@]}" "${FINE[@]}" --epochs 1 \

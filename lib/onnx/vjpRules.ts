@@ -8,7 +8,7 @@
  * - Conv → `ConvTranspose` with the same weights, strides and pads, and the `output_padding`
  *   that restores the input size (TF "same" pads are asymmetric on stride 2); at stride 1 a
  *   `Conv` of dY with the kernel flipped in space and its channel axes swapped, padded by
- *   k − 1 − p (the same sums; ONNX Runtime's `Conv` is ≈ 11 % of a 650×650 training step faster);
+ *   k − 1 − p (the same sums; with ONNX Runtime's `Conv` a 650×650 training step is ≈ 11 % faster);
  * - LeakyRelu → the mask `x > 0 ? 1 : α` (as TF: the gradient at 0 is α); Relu likewise with 0.
  *   For α ≥ 0 the mask is read from the output (y > 0 exactly when x > 0), which a training step
  *   keeps anyway as the next convolution's input, so the input can be freed in the forward pass;
@@ -73,7 +73,10 @@ function int(node: OnnxNode, name: string, fallback: number): number {
   return a && a.type === 'int' ? a.value : fallback;
 }
 
-/** Gradient of a Conv's data input: ConvTranspose with the output padding that restores the size. */
+/**
+ * Gradient of a Conv's data input: at stride 1 a Conv with the flipped, channel-swapped kernel;
+ * otherwise a ConvTranspose with the output padding that restores the input size.
+ */
 function convDataGradient(ctx: VjpContext, node: OnnxNode, dY: string): string {
   const xShape = ctx.shapeOf(node.inputs[0]);
   const yShape = ctx.shapeOf(node.outputs[0]);
