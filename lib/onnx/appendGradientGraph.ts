@@ -118,6 +118,8 @@ function createVjpContext(
   nodes: OnnxNode[],
   backward: OnnxNode[],
 ): VjpContext {
+  const readers = new Map<string, OnnxNode[]>();
+  for (const n of nodes) for (const i of n.inputs) readers.set(i, [...(readers.get(i) ?? []), n]);
   let counter = 0;
   const fresh = (hint: string): string => `grad/${hint}_${++counter}`;
   return {
@@ -157,6 +159,9 @@ function createVjpContext(
       if (!init || init.dtype !== 'float32')
         throw new Error(`appendGradientGraph: ${name} is not a float initializer`);
       return init.data;
+    },
+    consumers(value) {
+      return readers.get(value) ?? [];
     },
     addForwardOutput(node, suffix) {
       const target = nodes.find((n) => n.name === node.name)!;

@@ -13,7 +13,9 @@
  *   The tap products are concatenated to OIHW. (Against channel-major copies and one `Gemm` per
  *   tap: ≈ 30 % less kernel time per 256×256 step. The issue's measurements: nine shifted products
  *   1.41× a forward conv, a batch-as-channels `Conv` 2.17×.)
- * - Conv bias: Σ dY over batch and space (the data gradient is {@link VJP_RULES}' rule).
+ * - Conv bias: Σ dY over batch and space, or exactly 0 when only batch-statistics BatchNorms read
+ *   the conv's output (the batch mean removes any per-channel constant); the data gradient is
+ *   {@link VJP_RULES}' rule.
  * - Gemm (the dense head, no transposes): dW = Xᵀ·dY (`Gemm transA`), db = Σ dY over the batch.
  * - `BatchNormalizationTraining` (the project's placeholder for batch-statistics BN, expanded to
  *   standard ops by `expandTrainingBatchNorms`; outputs `[y, mean, variance, mean4, variance4,
@@ -134,6 +136,30 @@ function stridedTaps(
   return { dYFlat: flatSpace(ctx, dY, cout), taps };
 }
 
+/**
+ * Σ dY over batch and space; exactly 0 when every reader of the conv's output is a
+ * batch-statistics BatchNormalization, which subtracts the per-channel batch mean (so any
+ * per-channel constant, the bias among them, leaves the loss unchanged). That saves a full pass
+ * over dY per convolution; TF.js's autodiff gives rounding noise there (≤ 1e-5 of the kernel's
+ * gradient in the parity tests).
+ */
+function convBiasGradient(ctx: VjpContext, node: OnnxNode, dY: string): string {
+  const readers = ctx.consumers(node.outputs[0]);
+  if (
+    readers.length > 0 &&
+    readers.every((r) => r.op === BN_TRAINING_OP && r.inputs[0] === node.outputs[0])
+  ) {
+    const c = ctx.shapeOf(node.outputs[0])[1];
+    return ctx.emit(
+      'Identity',
+      [ctx.constant('zero_bias_grad', [c], new Float32Array(c))],
+      undefined,
+      [c],
+    );
+  }
+  return channelSum(ctx, dY);
+}
+
 function convKernelGradient(ctx: VjpContext, node: OnnxNode, dY: string): string {
   const [, cin] = ctx.shapeOf(node.inputs[0]);
   const [, cout] = ctx.shapeOf(node.outputs[0]);
@@ -220,7 +246,7 @@ export const TRAINING_VJP_RULES: Readonly<Record<string, VjpRule>> = {
     return [
       data,
       needs[1] ? convKernelGradient(ctx, node, dY) : '',
-      needs[2] ? channelSum(ctx, dY) : '',
+      needs[2] ? convBiasGradient(ctx, node, dY) : '',
     ];
   },
   Gemm: (ctx, node, dOut, needs) => {

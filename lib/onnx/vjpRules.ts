@@ -42,6 +42,8 @@ export interface VjpContext {
   shapeOf(value: string): number[];
   /** Float data of an initializer. @throws when the value is not a float initializer. */
   initializer(name: string): Float32Array;
+  /** The forward nodes that read `value`. */
+  consumers(value: string): OnnxNode[];
   /** Give the forward node `node` one more output (e.g. MaxPool indices); returns its name. */
   addForwardOutput(node: OnnxNode, suffix: string): string;
 }

@@ -90,10 +90,16 @@ for (const [size, n, classes, inputSeed, backend] of GRADIENT_CASES) {
           // Every conv feeds a BatchNormalization, which removes per-channel constants: the exact
           // gradient is 0; both sides must be rounding noise against the kernel's gradient.
           const kernel = ref.gradients.get(p.name.replace('bias', 'kernel'))!;
-          assert.ok(
-            norm(g) <= 1e-5 * norm(kernel),
-            `${p.name}: ${norm(g)} vs kernel ${norm(kernel)}`,
-          );
+          // (The training graph emits an exact 0 there; TF.js's autodiff gives rounding noise.)
+          for (const [side, v] of [
+            ['ONNX Runtime', g],
+            ['TF.js', e],
+          ] as const) {
+            assert.ok(
+              norm(v) <= 1e-5 * norm(kernel),
+              `${p.name} (${side}): ${norm(v)} vs kernel ${norm(kernel)}`,
+            );
+          }
           return;
         }
         const rel = relativeL2Error(g, e);
