@@ -119,6 +119,11 @@ export {
   type DatasetBatch,
   type DatasetBatchesOptions,
 } from './data/datasetBatches';
+export { createInlineImageLoader, type BatchImageLoader } from './data/createInlineImageLoader';
+export {
+  createWorkerImageLoader,
+  type WorkerImageLoaderOptions,
+} from './data/createWorkerImageLoader';
 export {
   augmentImage,
   ORIGINAL_AUGMENTATION,

@@ -10,8 +10,9 @@ import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors';
 import { augmentImage, randomTransform, type AugmentOptions } from './augmentImage';
 import { createRng, shuffledIndices, type Rng } from './createRng';
-import { loadImage, type LoadImageOptions } from './loadImage';
-import { replicateChannels, resizeNearest, standardizeSample } from './preprocessForNetwork';
+import { createInlineImageLoader, type BatchImageLoader } from './createInlineImageLoader';
+import type { GrayImage, LoadImageOptions } from './loadImage';
+import { replicateChannels, standardizeSample } from './preprocessForNetwork';
 import type { DatasetItem, ImageDataset } from './readImageDataset';
 
 /** Options of {@link datasetBatches}. */
@@ -34,8 +35,15 @@ export interface DatasetBatchesOptions {
   augment?: AugmentOptions | null;
   /** Skip the first batches (their random draws are still made, pixels are not loaded). */
   startBatch?: number;
-  /** Image loading options (16-bit mode, size limit). */
+  /** Image loading options (16-bit mode, size limit) of the default, inline loader. */
   load?: LoadImageOptions;
+  /**
+   * Loader of the images, at `inputSize` (e.g. `createWorkerImageLoader`, which decodes in a
+   * worker thread). The next batch is requested when a batch is yielded, so a worker loader
+   * decodes it while the caller works on the current one. Default: inline, on this thread.
+   * Not closed here.
+   */
+  loader?: BatchImageLoader;
 }
 
 /** One batch. */
@@ -83,32 +91,87 @@ export async function* datasetBatches(
   if (ds.items.length === 0) throw new InputError(`${ds.dir}: dataset has no images`);
   const rng = options.rng ?? createRng(options.seed ?? 0);
   const order = options.shuffle ? shuffledIndices(ds.items.length, rng) : ds.items.map((_, i) => i);
-  const [h, w] = inputSize;
-  const nClasses = ds.classNames.length;
+  const loader = options.loader ?? createInlineImageLoader(inputSize, options.load);
+  tf.util.assert(
+    loader.inputSize[0] === inputSize[0] && loader.inputSize[1] === inputSize[1],
+    () =>
+      `datasetBatches: the loader makes ${loader.inputSize.join('×')} images, expected ${inputSize.join('×')}`,
+  );
   const nBatches = batchCount(ds, batchSize);
-  for (let b = 0; b < nBatches; b++) {
-    const idx = order.slice(b * batchSize, (b + 1) * batchSize);
-    const items = idx.map((i) => ds.items[i]);
-    if (b < (options.startBatch ?? 0)) {
-      if (options.augment)
-        for (let k = 0; k < idx.length; k++) randomTransform(rng, options.augment, inputSize);
-      continue;
+  const itemsOf = (b: number): DatasetItem[] =>
+    order.slice(b * batchSize, (b + 1) * batchSize).map((i) => ds.items[i]);
+  const first = Math.min(options.startBatch ?? 0, nBatches);
+  // Skipped batches still make their random draws, in order, before any loaded batch.
+  if (options.augment) {
+    for (let b = 0; b < first; b++) {
+      for (let k = 0; k < itemsOf(b).length; k++) randomTransform(rng, options.augment, inputSize);
     }
-    const per = h * w * 3;
-    const x = new Float32Array(per * items.length);
-    const y = new Float32Array(nClasses * items.length);
-    for (let k = 0; k < items.length; k++) {
-      const img = resizeNearest(await loadImage(items[k].path, options.load), inputSize);
-      let plane: ArrayLike<number> = img.data;
-      if (options.augment) plane = augmentImage(plane, inputSize, rng, options.augment).plane;
-      x.set(replicateChannels(standardizeSample(plane)), k * per);
-      y[k * nClasses + items[k].label] = 1;
-    }
-    yield {
-      xs: tf.tensor4d(x, [items.length, h, w, 3], 'float32'),
-      ys: tf.tensor2d(y, [items.length, nClasses], 'float32'),
-      items,
-      index: b,
-    };
   }
+  let pending = first < nBatches ? requestBatch(loader, itemsOf(first)) : null;
+  try {
+    for (let b = first; b < nBatches; b++) {
+      const items = itemsOf(b);
+      const images = await pending!;
+      pending = b + 1 < nBatches ? requestBatch(loader, itemsOf(b + 1)) : null;
+      const { x, y } = batchArrays(
+        images,
+        items,
+        inputSize,
+        ds.classNames.length,
+        rng,
+        options.augment,
+      );
+      yield {
+        xs: tf.tensor4d(x, [items.length, inputSize[0], inputSize[1], 3], 'float32'),
+        ys: tf.tensor2d(y, [items.length, ds.classNames.length], 'float32'),
+        items,
+        index: b,
+      };
+    }
+  } finally {
+    // A look-ahead batch the caller stopped before: let it finish (the loader is then idle for
+    // the next pass); its result, or a failure to load it, concerns no batch that was used.
+    await pending?.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+}
+
+/**
+ * Ask the loader for a batch; the returned promise has a handler attached at once, so that a
+ * failure before the caller awaits it is not an unhandled rejection (awaiting it still throws).
+ */
+function requestBatch(loader: BatchImageLoader, items: DatasetItem[]): Promise<GrayImage[]> {
+  const p = loader.load(items.map((it) => it.path));
+  p.catch(() => undefined);
+  return p;
+}
+
+/** Network input `[n, h, w, 3]` and one-hot labels `[n, classes]` of loaded images. */
+function batchArrays(
+  images: GrayImage[],
+  items: DatasetItem[],
+  inputSize: [number, number],
+  nClasses: number,
+  rng: Rng,
+  augment: AugmentOptions | null | undefined,
+): { x: Float32Array; y: Float32Array } {
+  const [h, w] = inputSize;
+  const per = h * w * 3;
+  const x = new Float32Array(per * items.length);
+  const y = new Float32Array(nClasses * items.length);
+  for (let k = 0; k < items.length; k++) {
+    const img = images[k];
+    tf.util.assert(
+      img !== undefined && img.width === w && img.height === h && img.data.length === h * w,
+      () =>
+        `datasetBatches: the loader returned ${img ? `${img.width}×${img.height}` : 'nothing'} for ${items[k].path}, expected ${w}×${h}`,
+    );
+    let plane: ArrayLike<number> = img.data;
+    if (augment) plane = augmentImage(plane, inputSize, rng, augment).plane;
+    x.set(replicateChannels(standardizeSample(plane)), k * per);
+    y[k * nClasses + items[k].label] = 1;
+  }
+  return { x, y };
 }

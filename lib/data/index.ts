@@ -8,3 +8,6 @@ export * from './datasetBatches';
 export * from './imageRef';
 export * from './parseImageName';
 export * from './parseImagePath';
+export * from './createInlineImageLoader';
+export * from './createWorkerImageLoader';
+export * from './loadImageWorker';

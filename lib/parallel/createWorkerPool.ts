@@ -60,6 +60,12 @@ export interface WorkerTask<TInit> {
 export interface WorkerPoolOptions {
   /** Number of worker threads; default {@link defaultWorkerCount} (one per core). */
   workers?: number;
+  /**
+   * Leave SIGINT/SIGTERM to the caller: a map in flight completes (e.g. a trainer's look-ahead
+   * batch while the trainer checkpoints at its next batch boundary). Default false: a signal
+   * during `map` stops the workers, as the file comment says.
+   */
+  ignoreSignals?: boolean;
 }
 
 /** Options of {@link WorkerPool.map}. */
@@ -156,6 +162,7 @@ export async function createWorkerPool<TInit, TItem, TResult>(
       if (state.busy) return Promise.reject(new Error('the worker pool is already running a map'));
       state.busy = true;
       return mapOnWorkers<TItem, TResult>(workers, items, mapOptions, {
+        signals: options.ignoreSignals !== true,
         terminate,
         idle: () => {
           state.busy = false;
@@ -232,7 +239,7 @@ function mapOnWorkers<TItem, TResult>(
   workers: Worker[],
   items: ReadonlyArray<TItem>,
   mapOptions: MapOptions<TItem, TResult>,
-  pool: { terminate: () => Promise<void>; idle: () => void },
+  pool: { signals: boolean; terminate: () => Promise<void>; idle: () => void },
 ): Promise<TResult[]> {
   const results: TResult[] = new Array(items.length);
   return new Promise<TResult[]>((resolve, reject) => {
@@ -240,7 +247,7 @@ function mapOnWorkers<TItem, TResult>(
     let done = 0;
     let settled = false;
     const listeners: { w: Worker; ev: string; fn: (...a: never[]) => void }[] = [];
-    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+    const signals: NodeJS.Signals[] = pool.signals ? ['SIGINT', 'SIGTERM'] : [];
     const detach = (): void => {
       for (const l of listeners) l.w.off(l.ev, l.fn as (...a: unknown[]) => void);
       for (const s of signals) process.off(s, onSignal);

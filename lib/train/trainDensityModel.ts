@@ -40,7 +40,10 @@ import { loadDensityModel } from '../modelFiles/loadDensityModel';
 import { saveDensityModel } from '../modelFiles/saveDensityModel';
 import type { ProgressState } from '../progress/createProgress';
 import type { AugmentOptions } from '../data/augmentImage';
+import { UsageError } from '../errors';
 import { datasetBatches } from '../data/datasetBatches';
+import { createInlineImageLoader, type BatchImageLoader } from '../data/createInlineImageLoader';
+import { createWorkerImageLoader } from '../data/createWorkerImageLoader';
 import type { ImageDataset } from '../data/readImageDataset';
 import type { Projection } from '../model/constants';
 import type { OptimizerName } from './createOptimizer';
@@ -127,6 +130,12 @@ export interface TrainOptions {
   log?: (line: string) => void;
   /** Engine of the steps: `onnx` or `tfjs`; default `DENSITY_ENGINE`, else ONNX Runtime. */
   engine?: TrainingEngineName;
+  /**
+   * Worker threads that decode and resize the next batch's images while the current batch
+   * trains (`createWorkerImageLoader`). Default 1; 0 decodes on the main thread, between steps.
+   * The batches are the same either way.
+   */
+  loaderWorkers?: number;
 }
 
 /** What {@link TrainOptions.onEpochEnd} receives. */
@@ -209,6 +218,7 @@ function batchLossAndCorrect(
  * on a {@link DensityEngine} made from the model's current weights (ONNX Runtime by default: at
  * 650×650 a validation pass is 6× faster than on TF.js wasm).
  * @param engine Engine kind; default as `createDensityEngine` chooses (`DENSITY_ENGINE`).
+ * @param loader Image loader at `inputSize` (not closed here); default inline.
  * @returns Mean loss and accuracy over all images.
  */
 export async function evaluateDataset(
@@ -217,11 +227,12 @@ export async function evaluateDataset(
   inputSize: [number, number],
   batchSize: number,
   engine?: EngineKind,
+  loader?: BatchImageLoader,
 ): Promise<{ loss: number; acc: number }> {
   const sums: Sums = { lossSum: 0, correct: 0, seen: 0 };
   const runner = await createDensityEngine(model, { engine, report: null });
   try {
-    for await (const batch of datasetBatches(ds, { batchSize, inputSize })) {
+    for await (const batch of datasetBatches(ds, { batchSize, inputSize, loader })) {
       try {
         const n = batch.items.length;
         const out = await runner.forward(batch.xs.dataSync() as Float32Array, n);
@@ -248,10 +259,17 @@ async function* recalibrationInputs(
   ds: ImageDataset,
   images: number,
   batchSize: number,
-  inputSize: [number, number],
+  loader: BatchImageLoader,
 ): AsyncGenerator<tf.Tensor4D> {
   let seen = 0;
-  for await (const batch of datasetBatches(ds, { batchSize, inputSize, shuffle: true, seed: 0 })) {
+  const inputSize = loader.inputSize;
+  for await (const batch of datasetBatches(ds, {
+    batchSize,
+    inputSize,
+    shuffle: true,
+    seed: 0,
+    loader,
+  })) {
     tf.dispose(batch.ys);
     try {
       yield batch.xs;
@@ -270,6 +288,7 @@ async function trainEpoch(
   run: TrainRun,
   epoch: number,
   callbacks: TrainCallback[],
+  loader: BatchImageLoader,
 ): Promise<Sums & { seconds: number }> {
   run.rng.setState(run.epochRngState);
   const sums: Sums = run.partial
@@ -286,6 +305,7 @@ async function trainEpoch(
     rng: run.rng,
     augment: run.augment,
     startBatch: run.stepInEpoch,
+    loader,
   });
   for await (const batch of batches) {
     if (batch.index >= run.stepsPerEpoch) {
@@ -326,11 +346,12 @@ async function endEpoch(
   trainEnded: number,
   options: TrainOptions,
   callbacks: TrainCallback[],
+  loader: BatchImageLoader,
 ): Promise<void> {
   run.engine.syncModel();
   const images = options.bnRecalibrationImages ?? 0;
   if (images > 0) {
-    const inputs = recalibrationInputs(run.trainSet, images, run.batchSize, run.inputSize);
+    const inputs = recalibrationInputs(run.trainSet, images, run.batchSize, loader);
     await recalibrateBatchNorm(run.model, inputs);
     run.engine.reloadFromModel();
   }
@@ -340,6 +361,7 @@ async function endEpoch(
     run.inputSize,
     run.batchSize,
     run.engine.name,
+    loader,
   );
   const logs: EpochLogs = {
     epoch,
@@ -385,6 +407,7 @@ async function fit(
   run: TrainRun,
   options: TrainOptions,
   callbacks: TrainCallback[],
+  loader: BatchImageLoader,
 ): Promise<boolean> {
   while (run.epochsCompleted < run.epochs) {
     const epoch = run.epochsCompleted + 1;
@@ -395,7 +418,7 @@ async function fit(
       );
       return true;
     }
-    const sums = await trainEpoch(run, epoch, callbacks);
+    const sums = await trainEpoch(run, epoch, callbacks, loader);
     const trainEnded = Date.now();
     if (run.stopRequested) {
       run.partial = {
@@ -410,7 +433,7 @@ async function fit(
       );
       return true;
     }
-    await endEpoch(run, epoch, sums, trainEnded, options, callbacks);
+    await endEpoch(run, epoch, sums, trainEnded, options, callbacks, loader);
   }
   return false;
 }
@@ -466,10 +489,12 @@ export async function trainDensityModel(options: TrainOptions): Promise<TrainRes
     createProgressCallback(run, options.progress ?? 'auto'),
     createInterruptCallback(options.signal),
   ];
+  let loader: BatchImageLoader | undefined;
   try {
+    loader = await createTrainLoader(run.inputSize, options.loaderWorkers ?? 1);
     let interrupted: boolean;
     try {
-      interrupted = await fit(run, options, callbacks);
+      interrupted = await fit(run, options, callbacks, loader);
     } finally {
       for (const c of callbacks) c.onTrainEnd?.(run);
     }
@@ -491,7 +516,21 @@ export async function trainDensityModel(options: TrainOptions): Promise<TrainRes
     removeUnusedOutDir(createdOutDir, run.outDir);
     throw err;
   } finally {
+    await loader?.close();
     await run.engine.dispose();
     if (options.model === undefined) run.model.dispose();
   }
+}
+
+/** The run's image loader: `workers` decoding threads, or inline for 0. */
+async function createTrainLoader(
+  inputSize: [number, number],
+  workers: number,
+): Promise<BatchImageLoader> {
+  if (!Number.isInteger(workers) || workers < 0) {
+    throw new UsageError(`loaderWorkers: expected a whole number ≥ 0, got ${workers}`);
+  }
+  return workers === 0
+    ? createInlineImageLoader(inputSize)
+    : createWorkerImageLoader({ inputSize, workers });
 }

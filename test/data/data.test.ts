@@ -11,6 +11,8 @@ import {
   ORIGINAL_AUGMENTATION,
   applyTransform,
   augmentImage,
+  createInlineImageLoader,
+  createWorkerImageLoader,
   createRng,
   datasetBatches,
   decodeImage,
@@ -385,6 +387,128 @@ test('datasetBatches streams one-hot batches, shuffles by seed, augments, and le
     0,
   );
   assert.ok(tf.memory().numTensors >= 0);
+});
+
+test('datasetBatches gives the same batches with a worker loader, which decodes a batch ahead', async () => {
+  await setupTf();
+  const root = makeTmpDir();
+  for (const [cls, n] of [
+    ['A', 3],
+    ['B', 2],
+    ['D', 2],
+  ] as const) {
+    for (let i = 0; i < n; i++) {
+      writePng(
+        path.join(root, cls, `${i}.png`),
+        gray(12, 9, (x, y) => (x * 17 + y * 5 + i * 60) % 256),
+      );
+    }
+  }
+  const ds = readImageDataset(root);
+  const inputSize: [number, number] = [6, 7];
+  const pass = async (
+    opts: Partial<Parameters<typeof datasetBatches>[1]>,
+    stopAfter = Infinity,
+  ) => {
+    const out: { index: number; names: string[]; y: number[]; x: number[] }[] = [];
+    for await (const b of datasetBatches(ds, { batchSize: 2, inputSize, ...opts })) {
+      out.push({
+        index: b.index,
+        names: b.items.map((i) => i.relPath),
+        y: Array.from(b.ys.dataSync()),
+        x: Array.from(b.xs.dataSync()),
+      });
+      b.xs.dispose();
+      b.ys.dispose();
+      if (out.length >= stopAfter) break;
+    }
+    return out;
+  };
+  const cases: {
+    name: string;
+    opts: Partial<Parameters<typeof datasetBatches>[1]>;
+    stop?: number;
+  }[] = [
+    { name: 'in order', opts: {} },
+    {
+      name: 'shuffled and augmented',
+      opts: { shuffle: true, seed: 4, augment: ORIGINAL_AUGMENTATION },
+    },
+    {
+      name: 'resumed at batch 2',
+      opts: { shuffle: true, seed: 4, augment: ORIGINAL_AUGMENTATION, startBatch: 2 },
+    },
+    {
+      name: 'stopped after one batch (a look-ahead batch is pending)',
+      opts: { shuffle: true, seed: 5 },
+      stop: 1,
+    },
+  ];
+  const loader = await createWorkerImageLoader({ inputSize });
+  try {
+    for (const c of cases) {
+      const inline = await pass(c.opts, c.stop);
+      assert.ok(inline.length > 0, c.name);
+      // The pass after an early stop still finds the loader idle.
+      assert.deepEqual(await pass({ ...c.opts, loader }, c.stop), inline, c.name);
+    }
+    const tf = await setupTf();
+    assert.equal(
+      await leakedTensors(async () => {
+        await pass({ loader });
+      }),
+      0,
+    );
+    assert.ok(tf.memory().numTensors >= 0);
+  } finally {
+    await loader.close();
+  }
+  // The look-ahead: when batch 0 arrives, batch 1 has been asked for; none after the last.
+  const asked: string[][] = [];
+  const inline = createInlineImageLoader(inputSize);
+  const spy = {
+    ...inline,
+    load: (files: readonly string[]) => (asked.push([...files]), inline.load(files)),
+  };
+  const seen: number[] = [];
+  for await (const b of datasetBatches(ds, { batchSize: 3, inputSize, loader: spy })) {
+    seen.push(asked.length);
+    b.xs.dispose();
+    b.ys.dispose();
+  }
+  assert.deepEqual(seen, [2, 3, 3]);
+  assert.deepEqual(
+    asked.map((a) => a.length),
+    [3, 3, 1],
+  );
+  // A wrong-sized loader is refused; an undecodable file fails with its name, as inline.
+  await assert.rejects(
+    pass({ loader: createInlineImageLoader([3, 3]) }),
+    /loader makes 3×3 images, expected 6×7/,
+  );
+  // A PNG whose header is intact (so the listing keeps it) and whose pixel data is cut off.
+  const file = path.join(root, 'B', '1.png');
+  fs.writeFileSync(file, fs.readFileSync(file).subarray(0, 40));
+  const broken = readImageDataset(root);
+  assert.ok(broken.items.some((i) => i.path === file));
+  const failing = await createWorkerImageLoader({ inputSize });
+  try {
+    await assert.rejects(
+      (async () => {
+        for await (const b of datasetBatches(broken, {
+          batchSize: 2,
+          inputSize,
+          loader: failing,
+        })) {
+          b.xs.dispose();
+          b.ys.dispose();
+        }
+      })(),
+      (err: Error) => err instanceof InputError && /B[/\\]1\.png/.test(err.message),
+    );
+  } finally {
+    await failing.close();
+  }
 });
 
 test(

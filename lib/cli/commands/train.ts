@@ -58,6 +58,7 @@ interface TrainCliOptions {
   keepAllImprovements?: boolean;
   overwrite?: boolean;
   recalibrateBn: number;
+  loaderWorkers: number;
 }
 
 /**
@@ -145,9 +146,12 @@ function addTrainOptions(command: Command): Command {
       '--overwrite',
       'replace a previous training output at --out (only the files training wrote; a trained model there is refused without it)',
     )
+    .option('--keep-all-improvements', 'keep every weights-improvement-* folder, not only the best')
     .option(
-      '--keep-all-improvements',
-      'keep every weights-improvement-* folder, not only the best',
+      '--loader-workers <N>',
+      'threads that decode the next batch while the current one trains; 0 = decode between steps',
+      parseIntOption('--loader-workers', 0, 64),
+      1,
     );
 }
 
@@ -245,6 +249,7 @@ async function runTrainCommand(opts: TrainCliOptions): Promise<void> {
       keepAllImprovements: opts.keepAllImprovements,
       overwrite: opts.overwrite,
       bnRecalibrationImages: opts.recalibrateBn,
+      loaderWorkers: opts.loaderWorkers,
       signal: controller.signal,
       command: ['breast-density', ...process.argv.slice(2)].map(shellQuote).join(' '),
     });
