@@ -3,8 +3,8 @@
  * Keras `flow_from_directory` iterating with `ImageDataGenerator(rescale=1/255,
  * samplewise_center=True, …augmentation)`: per image load → Pillow-NEAREST resize → (optional)
  * random affine augmentation → `(x − mean) / 255` → gray replicated to RGB.
- * Only one batch of pixels exists at a time, so a 1,000-image set of 650×650 images is never in
- * memory at once.
+ * At most two batches of pixels exist at a time (the one yielded and the next one, which the
+ * loader prepares meanwhile), so a 1,000-image set of 650×650 images is never in memory at once.
  */
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors';
