@@ -101,11 +101,10 @@ export async function* datasetBatches(
   const itemsOf = (b: number): DatasetItem[] =>
     order.slice(b * batchSize, (b + 1) * batchSize).map((i) => ds.items[i]);
   const first = Math.min(options.startBatch ?? 0, nBatches);
-  // Skipped batches still make their random draws, in order, before any loaded batch.
+  // Skipped batches still make their random draws (one per image), before any loaded batch.
   if (options.augment) {
-    for (let b = 0; b < first; b++) {
-      for (let k = 0; k < itemsOf(b).length; k++) randomTransform(rng, options.augment, inputSize);
-    }
+    const skipped = Math.min(first * batchSize, ds.items.length);
+    for (let k = 0; k < skipped; k++) randomTransform(rng, options.augment, inputSize);
   }
   let pending = first < nBatches ? requestBatch(loader, itemsOf(first)) : null;
   try {
