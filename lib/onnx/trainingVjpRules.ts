@@ -12,10 +12,11 @@
  *   width (memcpy-speed slices); a 1×1 kernel is the input itself. At equal strides s > 1 the
  *   padded input is split into its s² stride phases by one `SpaceToDepth` and each tap is again a
  *   contiguous span of one phase (ONNX Runtime's strided `Slice` moves one element at a time:
- *   the tap slices of a 256×256 step took 39–57 ms, 24–34 ms plus 7–8 ms for the phase split
- *   after); other strides use strided slices. The tap products are concatenated to OIHW. (Against channel-major copies and one `Gemm` per
- *   tap: ≈ 30 % less kernel time per 256×256 step. The issue's measurements: nine shifted products
- *   1.41× a forward conv, a batch-as-channels `Conv` 2.17×.)
+ *   the tap slices of a 256×256 step took 39–57 ms before, 24–34 ms plus 7–8 ms for the phase
+ *   split after); other strides use strided slices. The tap products are concatenated to OIHW.
+ *   (Against channel-major copies and one `Gemm` per tap: ≈ 30 % less kernel time per 256×256
+ *   step. The issue's measurements: nine shifted products 1.41× a forward conv, a
+ *   batch-as-channels `Conv` 2.17×.)
  * - Conv bias: Σ dY over batch and space, or exactly 0 when only batch-statistics BatchNorms read
  *   the conv's output (the batch mean removes any per-channel constant); the data gradient is
  *   {@link VJP_RULES}' rule.
@@ -114,8 +115,9 @@ function strideOneTaps(
  * Xp[s·a + py, s·b + px], on a grid of Hq × Wq), so tap (ky, kx) is phase (ky mod s, kx mod s)
  * shifted by (⌊ky/s⌋, ⌊kx/s⌋): the contiguous span `[⌊ky/s⌋·Wq + ⌊kx/s⌋, … + Ho·Wq)` of that
  * phase's flattened grid, against dY padded on the right to Wq (as {@link strideOneTaps} at
- * stride 1). Returns `undefined` when the grid would have to crop the input (the general
- * strided slices then apply).
+ * stride 1). Returns `undefined` for unequal strides, or when the grid would have to crop the
+ * input (a kernel smaller than the stride that skips the last rows); the general strided slices
+ * then apply.
  */
 function phaseTaps(
   ctx: VjpContext,
@@ -125,7 +127,8 @@ function phaseTaps(
   const [, cin, h, w] = ctx.shapeOf(node.inputs[0]);
   const [, cout, ho, wo] = ctx.shapeOf(node.outputs[0]);
   const [kh, kw] = intsOf(node, 'kernel_shape', []);
-  const [s] = intsOf(node, 'strides', [1, 1]);
+  const [s, sx] = intsOf(node, 'strides', [1, 1]);
+  if (s !== sx) return undefined;
   const [t, l] = intsOf(node, 'pads', [0, 0, 0, 0]);
   const shiftX = Math.floor((kw - 1) / s);
   const wq = wo + shiftX;
@@ -153,7 +156,7 @@ function phaseTaps(
         ctx.int64('ends', [phase + 1, start + ho * wq]),
         ctx.int64('axes', [1, 3]),
       ]);
-      taps.push(ctx.emit('Reshape', [tap, ctx.int64('ncl', [0, cin, -1])]));
+      taps.push(flatSpace(ctx, tap, cin));
     }
   }
   return { dYFlat: flatSpace(ctx, dYp, cout), taps };
@@ -221,8 +224,7 @@ function convKernelGradient(ctx: VjpContext, node: OnnxNode, dY: string): string
   const strides = intsOf(node, 'strides', [1, 1]);
   const { dYFlat, taps } = strides.every((v) => v === 1)
     ? strideOneTaps(ctx, node, dY)
-    : ((strides[0] === strides[1] ? phaseTaps(ctx, node, dY) : undefined) ??
-      stridedTaps(ctx, node, dY));
+    : (phaseTaps(ctx, node, dY) ?? stridedTaps(ctx, node, dY));
   const products = taps.map((tap) => tapProduct(ctx, dYFlat, tap, cout, cin));
   const joined =
     products.length === 1 ? products[0] : ctx.emit('Concat', products, { axis: intAttr(3) });

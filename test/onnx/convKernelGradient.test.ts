@@ -4,7 +4,8 @@
  * dW[o, i, ky, kx] = Σ_{n,y,x} dY[n, o, y, x] · Xpad[n, i, s_y·y + ky, s_x·x + kx], db = Σ dY.
  * The table covers every tap path of the rule: stride 1 (contiguous spans), equal strides
  * (stride phases by `SpaceToDepth`, even and odd sizes, kernels larger and smaller than the
- * stride) and unequal strides (strided slices).
+ * stride) and, through the strided slices, unequal strides and a stride-4 kernel whose phase grid
+ * would crop the input.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,7 +48,8 @@ const TABLE: [string, number, number, number, number, number, [number, number], 
   ['3x3 s2 valid',                 2, 3,  4,   9, 10, [3, 3], [2, 2], [0, 0, 0, 0]],
   ['2x2 s2',                       1, 3,  3,   8,  6, [2, 2], [2, 2], [0, 0, 0, 0]],
   ['5x5 s3 padded',                2, 2,  3,  11, 10, [5, 5], [3, 3], [2, 1, 2, 2]],
-  ['3x3 s2 on 2x3, asymmetric pad',1, 2,  2,   5,  6, [2, 3], [2, 2], [1, 0, 0, 1]],
+  ['2x3 kernel s2, asymmetric pad',1, 2,  2,   5,  6, [2, 3], [2, 2], [1, 0, 0, 1]],
+  ['3x3 s4 valid (skips a row)',   2, 3,  2,   9, 10, [3, 3], [4, 4], [0, 0, 0, 0]],
   ['3x3 strides 2,1 (unequal)',    2, 3,  4,   8,  7, [3, 3], [2, 1], [0, 1, 1, 1]],
 ];
 const CASES: Case[] = TABLE.map(([name, n, cin, cout, h, w, k, s, pads]) => ({
