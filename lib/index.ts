@@ -364,6 +364,34 @@ export {
   type TrainResult,
 } from './train';
 
+// ─── Classifier-head refit ───────────────────────────────────────────────────────────────────
+// The last layer refitted on new labelled images with everything else frozen (`fit-head`):
+// pooled features from the engine, convex softmax regression, λ by cross-validation.
+export {
+  extractPooledFeatures,
+  pooledFeatureLayer,
+  type ExtractPooledFeaturesOptions,
+  type PooledFeatures,
+} from './head/extractPooledFeatures';
+export {
+  fitSoftmaxHead,
+  type FitSoftmaxHeadOptions,
+  type FitSoftmaxHeadResult,
+} from './head/fitSoftmaxHead';
+export {
+  chooseHeadL2,
+  DEFAULT_HEAD_L2_GRID,
+  type ChooseHeadL2Options,
+  type ChooseHeadL2Result,
+  type HeadL2Score,
+} from './head/chooseHeadL2';
+export {
+  evaluateSoftmaxHead,
+  type HeadDataset,
+  type HeadEvaluation,
+  type SoftmaxHead,
+} from './head/softmaxHead';
+
 // ─── Benchmark ───────────────────────────────────────────────────────────────────────────────
 export { runBenchmark, type BenchmarkOptions, type BenchmarkResult } from './bench/runBenchmark';
 export { formatBenchmark, benchmarkJson, type BenchmarkJson } from './bench/formatBenchmark';

@@ -62,6 +62,15 @@ export const CLI_COMMANDS: readonly CliCommandEntry[] = [
       (require('./commands/train') as typeof import('./commands/train')).registerTrainCommand(p),
   },
   {
+    name: 'fit-head',
+    args: '',
+    summary: 'Refit the classifier head of a trained model on new labelled images (rest frozen).',
+    register: (p) =>
+      (require('./commands/fitHead') as typeof import('./commands/fitHead')).registerFitHeadCommand(
+        p,
+      ),
+  },
+  {
     name: 'predict',
     args: '',
     summary: 'Class probabilities of images, in the original file format plus a CSV.',

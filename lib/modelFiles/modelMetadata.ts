@@ -16,8 +16,11 @@ export interface PreprocessingSpec {
 
 /** How the weights were produced. */
 export interface ModelProvenance {
-  /** `train` (this project's trainer), `import-keras`, or `init` (untrained, random weights). */
-  createdBy: 'train' | 'import-keras' | 'init';
+  /**
+   * `train` (this project's trainer), `fit-head` (the classifier head refitted on new images,
+   * everything else from `initModel`), `import-keras`, or `init` (untrained, random weights).
+   */
+  createdBy: 'train' | 'fit-head' | 'import-keras' | 'init';
   /** ISO 8601 date and time the weights were written. */
   date: string;
   /** TF.js backend that produced them (e.g. `wasm`). */
