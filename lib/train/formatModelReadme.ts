@@ -39,8 +39,26 @@ const sizeOf = (command: unknown) => /--size (\S+)/.exec(String(command ?? ''))?
 
 const num = (v: unknown, digits: number) => (typeof v === 'number' ? v.toFixed(digits) : '?');
 
+/** A `fit-head` stage: the head refitted on new images, everything else from the stage before. */
+function headStageLines(p: ModelProvenance, index: number, last: boolean): string[] {
+  const cv = Array.isArray(p.crossValidation) ? (p.crossValidation as { l2: unknown }[]) : [];
+  const l2 = typeof p.l2 === 'number' ? p.l2.toExponential(2) : '?';
+  return [
+    `### Stage ${index + 1}${last ? ' (this model)' : ''}: classifier head refitted, from stage ${index}`,
+    '',
+    '```sh',
+    fromRoot(String(p.command ?? '(command not recorded)')),
+    '```',
+    '',
+    `- every layer but \`dense_1\` frozen: pooled features of ${p.fitImages ?? '?'} images, softmax regression (L-BFGS) pulled towards the stage-${index} head with λ = ${l2}${p.l2From === 'cross-validation' ? ` (chosen by ${p.folds ?? '?'}-fold cross-validation over ${cv.length - 1} values)` : ''}`,
+    `- cross-entropy on those images ${num(p.fitLossBefore, 4)} before, ${num(p.fitLossAfter, 4)} after`,
+    '',
+  ];
+}
+
 /** One stage: its heading, commands and figures, as Markdown lines. */
 function stageLines(p: ModelProvenance, index: number, last: boolean): string[] {
+  if (p.createdBy === 'fit-head') return headStageLines(p, index, last);
   const size = sizeOf(p.command);
   const from =
     index === 0 && p.initModel === undefined
@@ -88,16 +106,24 @@ function historyLines(h: TrainHistory): string[] {
  *   model's number of epochs.
  */
 export function formatModelReadme(meta: ModelMetadata, options: ModelReadmeOptions): string {
-  const p = meta.provenance;
-  if (p.createdBy !== 'train') {
-    throw new Error(`formatModelReadme: expected a trained model, got createdBy "${p.createdBy}"`);
+  const chain = provenanceChain(meta.provenance);
+  const trained = chain.map((s, i) => ({ s, i })).filter(({ s }) => s.createdBy === 'train');
+  const lastTrained = trained[trained.length - 1];
+  if (!lastTrained || chain.some((s) => s.createdBy !== 'train' && s.createdBy !== 'fit-head')) {
+    throw new Error(
+      `formatModelReadme: expected a trained model, got createdBy "${meta.provenance.createdBy}"`,
+    );
   }
+  const p = lastTrained.s;
   if (typeof p.epochs === 'number' && options.history.loss.length !== p.epochs) {
     throw new Error(
       `formatModelReadme: the history has ${options.history.loss.length} epochs, the metadata ${p.epochs}`,
     );
   }
-  const chain = provenanceChain(p);
+  const historyOf =
+    lastTrained.i === chain.length - 1
+      ? 'the last stage'
+      : `the last training stage (stage ${lastTrained.i + 1})`;
   const [h, w] = meta.inputSize;
   return [
     `# ${options.title}`,
@@ -109,7 +135,7 @@ export function formatModelReadme(meta: ModelMetadata, options: ModelReadmeOptio
     `## How it was made${options.script ? ` (\`${options.script}\`)` : ''}`,
     '',
     chain.length > 1
-      ? `Trained in ${chain.length} stages, each starting from the weights of the previous one (\`--init\`); commands as run from the repository root. The data:`
+      ? `Trained in ${chain.length} stages, each starting from the weights of the previous one (\`train --init\`${chain.some((c) => c.createdBy === 'fit-head') ? ', or \`fit-head --model\`' : ''}); commands as run from the repository root. The data:`
       : 'Trained in one stage; commands as run from the repository root. The data:',
     '',
     '```sh',
@@ -117,7 +143,7 @@ export function formatModelReadme(meta: ModelMetadata, options: ModelReadmeOptio
     '```',
     '',
     ...chain.flatMap((s, i) => stageLines(s, i, i === chain.length - 1)),
-    `## History of the last stage`,
+    `## History of ${historyOf}`,
     '',
     '(`acc_train.txt`, `acc_val.txt`, `loss_train.txt`, `loss_val.txt`, `history.csv`)',
     '',

@@ -51,6 +51,40 @@ const history: TrainHistory = {
   seconds: [2191.7, 2200.2],
 };
 
+test('formatModelReadme: a fit-head stage on top, with the history of the last training stage', () => {
+  const head: ModelProvenance = {
+    createdBy: 'fit-head',
+    date: '2026-12-07T16:00:00.000Z',
+    command: 'breast-density fit-head --model m --data f --out h',
+    initModel: 'm',
+    initProvenance: stage2,
+    fitImages: 2400,
+    l2: 0.001,
+    l2From: 'cross-validation',
+    folds: 5,
+    crossValidation: [{ l2: 0.01 }, { l2: 0.001 }, { l2: 'trained head' }],
+    fitLossBefore: 0.25,
+    fitLossAfter: 0.2,
+  };
+  const text = formatModelReadme(createModelMetadata([650, 650], head, 'CC_R'), {
+    title: 'CC_R model',
+    dataCommands: ['breast-density phantom --out d'],
+    history,
+  });
+  for (const line of [
+    'Trained in 3 stages, each starting from the weights of the previous one (`train --init`, or `fit-head --model`); commands as run from the repository root. The data:',
+    '### Stage 2: 650 px, from stage 1, kernels mirrored left–right (`--init-mirrored`)',
+    '### Stage 3 (this model): classifier head refitted, from stage 2',
+    'node bin/breast-density.js fit-head --model m --data f --out h',
+    '- every layer but `dense_1` frozen: pooled features of 2400 images, softmax regression (L-BFGS) pulled towards the stage-2 head with λ = 1.00e-3 (chosen by 5-fold cross-validation over 2 values)',
+    '- cross-entropy on those images 0.2500 before, 0.2000 after',
+    '## History of the last training stage (stage 2)',
+    '| 2 | 0.2500 | 0.9000 | 0.2000 | 0.9300 | 0.0001 | 2200 |',
+  ]) {
+    assert.ok(text.split('\n').includes(line), `missing line: ${line}\n---\n${text}`);
+  }
+});
+
 test('provenanceChain: oldest stage first, the model itself last', () => {
   assert.deepEqual(provenanceChain(stage2), [stage1, stage2]);
   assert.deepEqual(provenanceChain(stage1), [stage1]);
