@@ -24,7 +24,11 @@
 #    MLO_R did not improve its validation on that draw, 0.892 before and after; MLO_R continues
 #    instead on that draw at lr 0.0003 for up to three epochs, stage MLO_R_650c.)
 #  - then CC_R, like MLO_R, at lr 0.0003 for up to three epochs on a third draw of CC_R views
-#    (1,200 new subjects, seed 653, in $WORK/trainR3), stage CC_R_650d.
+#    (1,200 new subjects, seed 653, in $WORK/trainR3), stage CC_R_650d;
+#  - then CC_R's classifier head refitted with every other layer frozen (`fit-head`: pooled
+#    features, convex softmax regression, lambda by 5-fold cross-validation) on 2,400 new CC_R
+#    subjects (seed 656, in $WORK/fitR6), stage CC_R_head. (It was run as `--model CC_R_model`,
+#    which held the weights of CC_R_650d, as its metadata records.)
 # On a 2-core CPU an epoch takes about 8 min at 256 and 20-37 min at 650 (about 9 h in all,
 # with the phantom data). Every stage is a `breast-density train` run into $STAGES/<name>
 # (default training/: commit it, checkpoints included, to continue in another session; remove it
@@ -50,6 +54,9 @@ PHANTOM_R2=(phantom --out "$DATA_R2" --subjects 1200 --seed 651 --size 1040x1820
   --split 0.875,0.125,0 --projections CC_R,MLO_R --workers 2)
 PHANTOM_R3=(phantom --out "$DATA_R3" --subjects 1200 --seed 653 --size 1040x1820
   --split 0.875,0.125,0 --projections CC_R --workers 2)
+DATA_R6="$WORK/fitR6"
+PHANTOM_R6=(phantom --out "$DATA_R6" --subjects 2400 --seed 656 --size 1040x1820
+  --split 1,0,0 --projections CC_R --workers 2)
 PHANTOM_L=(phantom --out "$DATA_L" --subjects 1200 --seed 650 --size 1040x1820
   --split 0.875,0.125,0 --projections CC_L,MLO_L --workers 2)
 COMMON=(--optimizer sgd-nesterov --no-augment --recalibrate-bn 64)
@@ -101,9 +108,24 @@ stage() {
   rm -rf "$out"/checkpoint-*
 }
 
-# finish PROJ STAGE_NAME: copy the stage's model and history into the bundled folder, write its README.
+# head_stage NAME ARGS...: refit a model's classifier head into $STAGES/NAME (`fit-head` ARGS);
+# a finished one is skipped (it takes minutes: no checkpoints).
+head_stage() {
+  local out="$STAGES/$1"
+  shift
+  if [ -f "$out/model.json" ]; then
+    echo "== $out is already fitted"
+    return
+  fi
+  echo "== breast-density fit-head --out $out $*"
+  mkdir -p "$STAGES"
+  "${BD[@]}" fit-head --out "$out" "$@" 2>> "$STAGES/$(basename "$out").log"
+}
+
+# finish PROJ STAGE_NAME [HISTORY_STAGE]: copy the stage's model, and the history of its last
+# training stage (default the same stage), into the bundled folder, write its README.
 finish() {
-  local proj=$1 from="$STAGES/$2" to
+  local proj=$1 from="$STAGES/$2" history="$STAGES/${3:-$2}" to
   to=$(bundled_dir "$proj")
   if [ "${STAGES_ONLY:-}" = 1 ]; then
     echo "== $proj: $from (STAGES_ONLY: $to left as it is)"
@@ -115,7 +137,8 @@ finish() {
   fi
   mkdir -p "$to"
   rm -f "$to"/group1-shard*.bin
-  cp "$from"/model.json "$from"/group1-shard*.bin "$from"/acc_*.txt "$from"/loss_*.txt "$from"/history.csv "$to"/
+  cp "$from"/model.json "$from"/group1-shard*.bin "$to"/
+  cp "$history"/acc_*.txt "$history"/loss_*.txt "$history"/history.csv "$to"/
   write_readme "$proj"
   echo "== $proj done: $to"
 }
@@ -128,6 +151,7 @@ write_readme() {
   # A right model with a stage on the second draw of right views (its metadata names the folder).
   if grep -q "$DATA_R2" "$(bundled_dir "$1")/model.json"; then data+=("${PHANTOM_R2[*]}"); fi
   if grep -q "$DATA_R3" "$(bundled_dir "$1")/model.json"; then data+=("${PHANTOM_R3[*]}"); fi
+  if grep -q "$DATA_R6" "$(bundled_dir "$1")/model.json"; then data+=("${PHANTOM_R6[*]}"); fi
   node --import tsx scripts/write-model-readme.ts "$(bundled_dir "$1")" \
     "$1 breast-density model (trained on phantoms)" "${data[@]/#/breast-density }"
 }
@@ -145,7 +169,9 @@ train_projection() {
         --seed 22 --init "$STAGES/CC_R_650b"
       stage CC_R_650d --data "$DATA_R3" --projection CC_R "${COMMON[@]}" "${FINER[@]}" --epochs 3 \
         --seed 25 --init "$STAGES/CC_R_650c"
-      finish CC_R CC_R_650d ;;
+      head_stage CC_R_head --model "$STAGES/CC_R_650d" --data "$DATA_R6" --projection CC_R \
+        --split train
+      finish CC_R CC_R_head CC_R_650d ;;
     MLO_R)
       stage MLO_R_650 --data "$DATA_R" --projection MLO_R "${COMMON[@]}" "${FINE[@]}" --epochs 3 \
         --seed 19 --init "$STAGES/CC_R_650b"
@@ -171,7 +197,7 @@ fi
 
 phantoms "${PHANTOM_R[@]}"
 case "$PROJECTIONS" in *_R*) phantoms "${PHANTOM_R2[@]}" ;; esac
-case "$PROJECTIONS" in *CC_R*) phantoms "${PHANTOM_R3[@]}" ;; esac
+case "$PROJECTIONS" in *CC_R*) phantoms "${PHANTOM_R3[@]}" && phantoms "${PHANTOM_R6[@]}" ;; esac
 case "$PROJECTIONS" in *_L*) phantoms "${PHANTOM_L[@]}" ;; esac
 # One training at a time: ONNX Runtime uses every core.
 for proj in $PROJECTIONS; do train_projection "$proj"; done
