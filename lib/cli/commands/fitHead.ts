@@ -3,7 +3,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
 import { initBackend } from '../../backend/initBackend';
-import { describeDataset, readImageDataset } from '../../data/readImageDataset';
+import { describeDataset, readImageDataset, type DatasetItem } from '../../data/readImageDataset';
 import { createDensityEngine } from '../../engine/createDensityEngine';
 import { InputError, UsageError } from '../../errors';
 import { chooseHeadL2, type HeadL2Score } from '../../head/chooseHeadL2';
@@ -160,7 +160,7 @@ async function runFitHead(opts: FitHeadCliOptions): Promise<void> {
 async function poolFeatures(
   model: tf.LayersModel,
   metadata: ModelMetadata,
-  items: ReturnType<typeof readImageDataset>['items'],
+  items: DatasetItem[],
   batchSize: number,
   prior: SoftmaxHead,
 ): Promise<HeadDataset> {
