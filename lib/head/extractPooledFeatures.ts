@@ -7,9 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ImageRef } from '../data/imageRef';
-import { loadImage } from '../data/loadImage';
-import { preprocessBatch } from '../data/preprocessForNetwork';
 import type { DensityEngine } from '../engine/densityEngine';
+import { loadBatch } from '../predict/predictItems';
 import { createProgress, type ProgressOptions } from '../progress/createProgress';
 
 /**
@@ -65,10 +64,8 @@ function spatialMean(data: Float32Array, [n, h, w, d]: number[]): Float32Array {
 }
 
 /** Decode and preprocess one batch, as `predict` does; float32 NHWC values. */
-async function loadInputs(items: ReadonlyArray<ImageRef>, size: [number, number]) {
-  const images = [];
-  for (const it of items) images.push(await loadImage(it.path));
-  const x = preprocessBatch(images, size);
+async function loadInputs(items: ReadonlyArray<ImageRef>, inputSize: [number, number]) {
+  const x = await loadBatch(items, { inputSize });
   try {
     return (await x.data()) as Float32Array;
   } finally {

@@ -118,10 +118,14 @@ export async function predictItems(
   return { records, probabilities, seconds: (Date.now() - start) / 1000 };
 }
 
-/** Load and preprocess one batch of images (the caller disposes the tensor). */
-async function loadBatch(
+/**
+ * Load and preprocess one batch of images as `predict` does (decode, nearest resize to the
+ * input size, sample-wise standardisation, gray to RGB).
+ * @returns float32 NHWC `[n, H, W, 3]`; the caller disposes it.
+ */
+export async function loadBatch(
   batchItems: ReadonlyArray<ImageRef>,
-  options: PredictOptions,
+  options: Pick<PredictOptions, 'inputSize' | 'load'>,
 ): Promise<tf.Tensor4D> {
   const images = [];
   for (const it of batchItems) images.push(await loadImage(it.path, options.load));

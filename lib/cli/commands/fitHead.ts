@@ -140,10 +140,12 @@ async function runFitHead(opts: FitHeadCliOptions): Promise<void> {
     const { layer, head: prior } = readHead(model);
     const data = await poolFeatures(model, metadata, ds.items, opts.batch, prior);
     const fit = fitHead(data, prior, l2Option, opts);
-    layer.setWeights([
+    const weights = [
       tf.tensor2d(Float32Array.from(fit.head.kernel), [data.dim, fit.head.bias.length]),
       tf.tensor1d(Float32Array.from(fit.head.bias)),
-    ]);
+    ];
+    layer.setWeights(weights); // copies the values into the layer's variables
+    tf.dispose(weights);
     const meta = fitHeadMetadata(metadata, opts, backend.name, data.labels.length, fit);
     await saveDensityModel(model, opts.out, meta);
     process.stdout.write(
