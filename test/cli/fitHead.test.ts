@@ -99,3 +99,28 @@ for (const c of CASES) {
     assert.ok(fs.existsSync(path.join(source, 'model.json')));
   });
 }
+
+test('fit-head pools several --data folders in the order given', async () => {
+  const more = path.join(tmp, 'more');
+  writeDataset(more, { A: 1, B: 1, C: 1, D: 1 });
+  const out = path.join(tmp, 'out-pooled');
+  const r = runCli([
+    'fit-head',
+    '--model',
+    source,
+    '--data',
+    data,
+    more,
+    '--out',
+    out,
+    '--l2',
+    '0.01',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(r.stderr.includes(': 12 images (A 3, B 3, C 3, D 3)'), r.stderr);
+  assert.ok(r.stderr.includes(': 4 images (A 1, B 1, C 1, D 1)'), r.stderr);
+  const { model, metadata } = await loadDensityModel(out);
+  model.dispose();
+  assert.equal(metadata.provenance.fitImages, 16);
+  assert.equal(metadata.provenance.data, `${data} + ${more}`);
+});

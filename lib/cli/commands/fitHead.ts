@@ -19,7 +19,7 @@ import { parseChoiceOption, parseIntOption } from '../options';
 
 interface FitHeadCliOptions {
   model: string;
-  data: string;
+  data: string[];
   projection?: Projection;
   split?: string;
   out: string;
@@ -31,10 +31,11 @@ interface FitHeadCliOptions {
 }
 
 /**
- * `breast-density fit-head --model DIR --data DIR --out DIR`: refit the classifier head
+ * `breast-density fit-head --model DIR --data DIR [DIR…] --out DIR`: refit the classifier head
  * (`dense_1`) of a trained model on new labelled images, everything else frozen (pooled features
  * from the engine, convex multinomial logistic regression pulled towards the trained head, λ by
- * cross-validation on those images). Writes a new model directory; the source is not touched.
+ * cross-validation on those images). Several dataset folders (for example two phantom draws) are
+ * pooled in the order given. Writes a new model directory; the source is not touched.
  */
 export function registerFitHeadCommand(program: Command): void {
   program
@@ -48,8 +49,8 @@ export function registerFitHeadCommand(program: Command): void {
     )
     .requiredOption('--model <dir>', 'trained model directory (not modified)')
     .requiredOption(
-      '--data <dir>',
-      'dataset folder (<root>/<PROJECTION>/<split>/<A|B|C|D>/ or <dir>/<A|B|C|D>/)',
+      '--data <dir...>',
+      'one or more dataset folders (<root>/<PROJECTION>/<split>/<A|B|C|D>/ or <dir>/<A|B|C|D>/), pooled',
     )
     .option(
       '--projection <P>',
@@ -126,19 +127,13 @@ async function runFitHead(opts: FitHeadCliOptions): Promise<void> {
   if (fs.existsSync(path.join(opts.out, MODEL_JSON))) {
     throw new InputError(`${opts.out}: already holds a model (${MODEL_JSON}); choose a new folder`);
   }
-  const ds = readImageDataset(opts.data, { projection: opts.projection, split: opts.split });
-  process.stderr.write(`${describeDataset(ds)}\n`);
-  if (ds.items.length < 2 * ds.classNames.length) {
-    throw new InputError(
-      `${opts.data}: expected at least ${2 * ds.classNames.length} labelled images to fit a head, found ${ds.items.length}`,
-    );
-  }
+  const items = readFitItems(opts);
   ensureOutputDir(opts.out, { removeOnFailure: true });
   const backend = await initBackend();
   const { model, metadata } = await loadDensityModel(opts.model);
   try {
     const { layer, head: prior } = readHead(model);
-    const data = await poolFeatures(model, metadata, ds.items, opts.batch, prior);
+    const data = await poolFeatures(model, metadata, items, opts.batch, prior);
     const fit = fitHead(data, prior, l2Option, opts);
     const weights = [
       tf.tensor2d(Float32Array.from(fit.head.kernel), [data.dim, fit.head.bias.length]),
@@ -156,6 +151,29 @@ async function runFitHead(opts: FitHeadCliOptions): Promise<void> {
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * The labelled images of every `--data` folder (same `--projection` and `--split` in each), in
+ * the order given; each folder's summary goes to stderr.
+ * @throws InputError when a folder is unusable or there are fewer than two images per class in
+ *   all.
+ */
+function readFitItems(opts: FitHeadCliOptions): DatasetItem[] {
+  const items: DatasetItem[] = [];
+  let classes = 0;
+  for (const dir of opts.data) {
+    const ds = readImageDataset(dir, { projection: opts.projection, split: opts.split });
+    process.stderr.write(`${describeDataset(ds)}\n`);
+    classes = ds.classNames.length;
+    items.push(...ds.items);
+  }
+  if (items.length < 2 * classes) {
+    throw new InputError(
+      `${opts.data.join(', ')}: expected at least ${2 * classes} labelled images to fit a head, found ${items.length}`,
+    );
+  }
+  return items;
 }
 
 /** Pooled features of the dataset's images through the model's engine, checked. */
@@ -229,7 +247,7 @@ function fitHeadMetadata(
     {
       createdBy: 'fit-head',
       backend,
-      data: opts.data,
+      data: opts.data.join(' + '),
       command: ['breast-density', ...process.argv.slice(2)].join(' '),
       initModel: opts.model,
       initProvenance: source.provenance,
