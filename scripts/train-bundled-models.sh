@@ -26,9 +26,11 @@
 #  - then CC_R, like MLO_R, at lr 0.0003 for up to three epochs on a third draw of CC_R views
 #    (1,200 new subjects, seed 653, in $WORK/trainR3), stage CC_R_650d;
 #  - then CC_R's classifier head refitted with every other layer frozen (`fit-head`: pooled
-#    features, convex softmax regression, lambda by 5-fold cross-validation) on 2,400 new CC_R
-#    subjects (seed 656, in $WORK/fitR6), stage CC_R_head. (It was run as `--model CC_R_model`,
-#    which held the weights of CC_R_650d, as its metadata records.)
+#    features, convex softmax regression, lambda by 5-fold cross-validation) on 4,800 new CC_R
+#    subjects of two draws (seed 656 in $WORK/fitR6, seed 657 in $WORK/fitR7), stage CC_R_head7.
+#    (It replaced stage CC_R_head, the same refit on fitR6 alone, run as `--model CC_R_model` when
+#    that held the weights of CC_R_650d; each was kept only for beating the model before it on an
+#    independent validation draw, docs/training.md.)
 # On a 2-core CPU an epoch takes about 8 min at 256 and 20-37 min at 650 (about 9 h in all,
 # with the phantom data). Every stage is a `breast-density train` run into $STAGES/<name>
 # (default training/: commit it, checkpoints included, to continue in another session; remove it
@@ -56,6 +58,9 @@ PHANTOM_R3=(phantom --out "$DATA_R3" --subjects 1200 --seed 653 --size 1040x1820
   --split 0.875,0.125,0 --projections CC_R --workers 2)
 DATA_R6="$WORK/fitR6"
 PHANTOM_R6=(phantom --out "$DATA_R6" --subjects 2400 --seed 656 --size 1040x1820
+  --split 1,0,0 --projections CC_R --workers 2)
+DATA_R7="$WORK/fitR7"
+PHANTOM_R7=(phantom --out "$DATA_R7" --subjects 2400 --seed 657 --size 1040x1820
   --split 1,0,0 --projections CC_R --workers 2)
 PHANTOM_L=(phantom --out "$DATA_L" --subjects 1200 --seed 650 --size 1040x1820
   --split 0.875,0.125,0 --projections CC_L,MLO_L --workers 2)
@@ -152,6 +157,7 @@ write_readme() {
   if grep -q "$DATA_R2" "$(bundled_dir "$1")/model.json"; then data+=("${PHANTOM_R2[*]}"); fi
   if grep -q "$DATA_R3" "$(bundled_dir "$1")/model.json"; then data+=("${PHANTOM_R3[*]}"); fi
   if grep -q "$DATA_R6" "$(bundled_dir "$1")/model.json"; then data+=("${PHANTOM_R6[*]}"); fi
+  if grep -q "$DATA_R7" "$(bundled_dir "$1")/model.json"; then data+=("${PHANTOM_R7[*]}"); fi
   node --import tsx scripts/write-model-readme.ts "$(bundled_dir "$1")" \
     "$1 breast-density model (trained on phantoms)" "${data[@]/#/breast-density }"
 }
@@ -169,9 +175,9 @@ train_projection() {
         --seed 22 --init "$STAGES/CC_R_650b"
       stage CC_R_650d --data "$DATA_R3" --projection CC_R "${COMMON[@]}" "${FINER[@]}" --epochs 3 \
         --seed 25 --init "$STAGES/CC_R_650c"
-      head_stage CC_R_head --model "$STAGES/CC_R_650d" --data "$DATA_R6" --projection CC_R \
-        --split train
-      finish CC_R CC_R_head CC_R_650d ;;
+      head_stage CC_R_head7 --model "$STAGES/CC_R_650d" --data "$DATA_R6" "$DATA_R7" \
+        --projection CC_R --split train
+      finish CC_R CC_R_head7 CC_R_650d ;;
     MLO_R)
       stage MLO_R_650 --data "$DATA_R" --projection MLO_R "${COMMON[@]}" "${FINE[@]}" --epochs 3 \
         --seed 19 --init "$STAGES/CC_R_650b"
@@ -197,7 +203,7 @@ fi
 
 phantoms "${PHANTOM_R[@]}"
 case "$PROJECTIONS" in *_R*) phantoms "${PHANTOM_R2[@]}" ;; esac
-case "$PROJECTIONS" in *CC_R*) phantoms "${PHANTOM_R3[@]}" && phantoms "${PHANTOM_R6[@]}" ;; esac
+case "$PROJECTIONS" in *CC_R*) phantoms "${PHANTOM_R3[@]}" && phantoms "${PHANTOM_R6[@]}" && phantoms "${PHANTOM_R7[@]}" ;; esac
 case "$PROJECTIONS" in *_L*) phantoms "${PHANTOM_L[@]}" ;; esac
 # One training at a time: ONNX Runtime uses every core.
 for proj in $PROJECTIONS; do train_projection "$proj"; done
