@@ -2,6 +2,7 @@
 export * from './createRng';
 export * from './loadImage';
 export * from './preprocessForNetwork';
+export * from './loadNetworkBatch';
 export * from './augmentImage';
 export * from './readImageDataset';
 export * from './datasetBatches';

@@ -7,8 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ImageRef } from '../data/imageRef';
+import { loadNetworkBatch } from '../data/loadNetworkBatch';
 import type { DensityEngine } from '../engine/densityEngine';
-import { loadBatch } from '../predict/predictItems';
 import { createProgress, type ProgressOptions } from '../progress/createProgress';
 
 /**
@@ -65,7 +65,7 @@ function spatialMean(data: Float32Array, [n, h, w, d]: number[]): Float32Array {
 
 /** Decode and preprocess one batch, as `predict` does; float32 NHWC values. */
 async function loadInputs(items: ReadonlyArray<ImageRef>, inputSize: [number, number]) {
-  const x = await loadBatch(items, { inputSize });
+  const x = await loadNetworkBatch(items, inputSize);
   try {
     return (await x.data()) as Float32Array;
   } finally {

@@ -5,8 +5,8 @@
  */
 import { InputError } from '../errors';
 import * as tf from '@tensorflow/tfjs';
-import { loadImage, type LoadImageOptions } from '../data/loadImage';
-import { preprocessBatch } from '../data/preprocessForNetwork';
+import type { LoadImageOptions } from '../data/loadImage';
+import { loadNetworkBatch } from '../data/loadNetworkBatch';
 import { argmaxRows } from '../metrics/argmaxRows';
 import type { ImageRef } from '../data/imageRef';
 import { CLASS_NAMES, isClassName } from '../model/constants';
@@ -70,7 +70,7 @@ export async function predictItems(
   try {
     // One batch ahead: the next images are decoded while the engine runs this batch.
     const load = (b: number) => {
-      const p = loadBatch(items.slice(b, b + batchSize), options);
+      const p = loadNetworkBatch(items.slice(b, b + batchSize), options.inputSize, options.load);
       p.catch(() => undefined); // awaited in the loop; this only keeps an early failure from being "unhandled"
       return p;
     };
@@ -116,20 +116,6 @@ export async function predictItems(
   }
   const records = predictionRecords(items, probabilities);
   return { records, probabilities, seconds: (Date.now() - start) / 1000 };
-}
-
-/**
- * Load and preprocess one batch of images as `predict` does (decode, nearest resize to the
- * input size, sample-wise standardisation, gray to RGB).
- * @returns float32 NHWC `[n, H, W, 3]`; the caller disposes it.
- */
-export async function loadBatch(
-  batchItems: ReadonlyArray<ImageRef>,
-  options: Pick<PredictOptions, 'inputSize' | 'load'>,
-): Promise<tf.Tensor4D> {
-  const images = [];
-  for (const it of batchItems) images.push(await loadImage(it.path, options.load));
-  return preprocessBatch(images, options.inputSize);
 }
 
 /**

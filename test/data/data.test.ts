@@ -12,6 +12,8 @@ import {
   applyTransform,
   augmentImage,
   createInlineImageLoader,
+  loadNetworkBatch,
+  parseImagePath,
   createWorkerImageLoader,
   createRng,
   datasetBatches,
@@ -550,3 +552,30 @@ test(
     }
   },
 );
+
+test('loadNetworkBatch: the files in order as the network reads them; a bad file is named', async () => {
+  const tf = await setupTf();
+  const dir = makeTmpDir();
+  const imgs = [
+    gray(7, 5, (x, y) => (x * 31 + y * 17) % 256),
+    gray(6, 9, (x, y) => (200 - x * 11 - y * 7) & 255),
+  ];
+  const items = imgs.map((img, i) => parseImagePath(path.join(dir, `${i}.png`)));
+  imgs.forEach((img, i) => writePng(items[i].path, img));
+  const batch = await loadNetworkBatch(items, [3, 4]);
+  assert.deepEqual(batch.shape, [2, 3, 4, 3]);
+  const got = batch.arraySync();
+  batch.dispose();
+  imgs.forEach((img, i) => {
+    const one = preprocessForNetwork(img, [3, 4]);
+    assert.deepEqual(got[i], one.arraySync(), `image ${i}`);
+    one.dispose();
+  });
+  const before = tf.memory().numTensors;
+  const bad = path.join(dir, 'bad.png');
+  fs.writeFileSync(bad, 'not a png');
+  await assert.rejects(loadNetworkBatch([items[0], parseImagePath(bad)], [3, 4]), (e: unknown) => {
+    return e instanceof InputError && e.message.includes('bad.png');
+  });
+  assert.equal(tf.memory().numTensors, before);
+});
