@@ -19,11 +19,14 @@
  *   formed directly: (p·Σy′ − y′)/N with y′ = y where p is inside the clip range, else 0 (the
  *   exact gradient of the clipped loss for Σp = 1).
  *
- * The backward pass is {@link appendGradientGraph} with {@link TRAINING_VJP_RULES}.
+ * The backward pass is {@link appendGradientGraph} with {@link TRAINING_VJP_RULES}; its sums
+ * of a convolution's data gradient and another gradient are then folded into the convolution
+ * ({@link fuseConvSums}).
  */
 import { appendGradientGraph } from './appendGradientGraph';
 import type { DescribedGraph } from './describeDensityNetwork';
 import { expandTrainingBatchNorms } from './expandTrainingBatchNorms';
+import { fuseConvSums } from './fuseConvSums';
 import { floatAttr, intAttr, intsAttr, type OnnxGraph, type OnnxNode } from './onnxGraph';
 import { BN_TRAINING_OP, TRAINING_VJP_RULES } from './trainingVjpRules';
 
@@ -39,7 +42,11 @@ export interface TrainingParameter {
 
 /** The built graph and what its inputs and outputs are. */
 export interface TrainingGraph {
-  /** The graph (no custom ops; opset 17). Inputs: `input_1` NHWC, `labels` `[N, K]`, masks, parameters. */
+  /**
+   * The graph (opset 17, for ONNX Runtime's CPU provider: the gradient sums of values read by
+   * two layers are folded into `com.microsoft` `FusedConv` nodes, {@link fuseConvSums}). Inputs:
+   * `input_1` NHWC, `labels` `[N, K]`, masks, parameters.
+   */
   graph: OnnxGraph;
   /** Parameters in the order of the model's trainable weights given to the builder. */
   parameters: TrainingParameter[];
@@ -241,7 +248,7 @@ export function buildTrainingGraph(described: DescribedGraph, trainable?: string
     .filter((n) => n.op === BN_TRAINING_OP)
     .map((n) => ({ layer: n.name, mean: n.outputs[1], variance: n.outputs[2] }));
   const withGradients = parameters.map((p) => ({ ...p, gradient: gradients[p.name] }));
-  const expanded = expandTrainingBatchNorms(graph);
+  const expanded = expandTrainingBatchNorms(fuseConvSums(graph));
   expanded.outputs = [
     { name: 'loss', dtype: 'float32', shape: [] },
     { name: 'probabilities', dtype: 'float32', shape: ['N', classes] },

@@ -62,7 +62,13 @@ function valueInfo(v: OnnxValueInfo): onnx.IValueInfoProto {
 export function encodeOnnxModel(graph: OnnxGraph): Uint8Array {
   const model: onnx.IModelProto = {
     irVersion: 8,
-    opsetImport: [{ domain: '', version: ONNX_OPSET }],
+    opsetImport: [
+      { domain: '', version: ONNX_OPSET },
+      // ONNX Runtime's contrib operators (version 1), only when a node uses one.
+      ...[...new Set(graph.nodes.map((n) => n.domain ?? ''))]
+        .filter((d) => d !== '')
+        .map((domain) => ({ domain, version: 1 })),
+    ],
     producerName: 'breast-density',
     producerVersion: '0.1.0',
     docString: graph.doc ?? '',

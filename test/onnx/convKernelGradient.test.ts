@@ -1,11 +1,15 @@
 /**
- * The training rules' convolution kernel and bias gradients (`TRAINING_VJP_RULES.Conv`) on
- * one-convolution graphs, run by ONNX Runtime, against a direct loop over the definition
- * dW[o, i, ky, kx] = Σ_{n,y,x} dY[n, o, y, x] · Xpad[n, i, s_y·y + ky, s_x·x + kx], db = Σ dY.
- * The table covers every tap path of the rule: stride 1 (contiguous spans), equal strides
- * (stride phases by `SpaceToDepth`, even and odd sizes, kernels larger and smaller than the
- * stride) and, through the strided slices, unequal strides and a stride-4 kernel whose phase grid
- * would crop the input.
+ * The training rules' convolution gradients (`TRAINING_VJP_RULES.Conv`) on one-convolution
+ * graphs, run by ONNX Runtime, against a direct loop over the definition
+ * dW[o, i, ky, kx] = Σ_{n,y,x} dY[n, o, y, x] · Xpad[n, i, s_y·y + ky, s_x·x + kx], db = Σ dY,
+ * and dX[n, i, s_y·y + ky − t, s_x·x + kx − l] += dY[n, o, y, x] · W[o, i, ky, kx] (the data
+ * gradient: at stride 1 a convolution with the flipped, channel-swapped kernel, otherwise a
+ * transposed convolution).
+ * The table covers every tap path of the rule: stride 1 (contiguous spans; the data gradient's
+ * kernel flip on square and oblong kernels), equal strides (stride phases by `SpaceToDepth`, even
+ * and odd sizes, kernels larger and smaller than the stride; a strided 1×1 kernel subsampled by
+ * `MaxPool`) and, through the strided slices, unequal strides and a stride-4 kernel whose phase
+ * grid would crop the input.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,6 +45,7 @@ const TABLE: [string, number, number, number, number, number, [number, number], 
   // name                          n cin cout  h   w  kernel   strides  pads t l b r
   ['3x3 s1 same',                  2, 3,  4,   7,  6, [3, 3], [1, 1], [1, 1, 1, 1]],
   ['1x1 s1',                       2, 4,  3,   5,  5, [1, 1], [1, 1], [0, 0, 0, 0]],
+  ['2x3 s1, asymmetric pad',       2, 3,  2,   6,  7, [2, 3], [1, 1], [1, 0, 0, 2]],
   ['3x3 s2 Keras same, even',      2, 3,  5,   8,  8, [3, 3], [2, 2], [0, 0, 1, 1]],
   ['3x3 s2 Keras same, odd',       2, 4,  3,   9,  7, [3, 3], [2, 2], [1, 1, 1, 1]],
   ['1x1 s2 even (the shortcut)',   3, 4,  6,   8,  8, [1, 1], [2, 2], [0, 0, 0, 0]],
@@ -72,12 +77,18 @@ function outSize(c: Case): [number, number] {
   ];
 }
 
-/** dW and db by the definition (float64 sums). */
-function reference(c: Case, x: Float32Array, dy: Float32Array): { dw: number[]; db: number[] } {
+/** dW, db and dX by the definition (float64 sums). */
+function reference(
+  c: Case,
+  x: Float32Array,
+  kernel: Float32Array,
+  dy: Float32Array,
+): { dw: number[]; db: number[]; dx: number[] } {
   const [ho, wo] = outSize(c);
   const [kh, kw] = c.k;
   const dw = new Array<number>(c.cout * c.cin * kh * kw).fill(0);
   const db = new Array<number>(c.cout).fill(0);
+  const dx = new Array<number>(x.length).fill(0);
   for (let n = 0; n < c.n; n++)
     for (let o = 0; o < c.cout; o++)
       for (let y = 0; y < ho; y++)
@@ -90,11 +101,13 @@ function reference(c: Case, x: Float32Array, dy: Float32Array): { dw: number[]; 
                 const iy = c.s[0] * y + ky - c.pads[0];
                 const ix = c.s[1] * xo + kx - c.pads[1];
                 if (iy < 0 || ix < 0 || iy >= c.h || ix >= c.w) continue;
-                dw[((o * c.cin + i) * kh + ky) * kw + kx] +=
-                  g * x[((n * c.cin + i) * c.h + iy) * c.w + ix];
+                const w = ((o * c.cin + i) * kh + ky) * kw + kx;
+                const xi = ((n * c.cin + i) * c.h + iy) * c.w + ix;
+                dw[w] += g * x[xi];
+                dx[xi] += g * kernel[w];
               }
         }
-  return { dw, db };
+  return { dw, db, dx };
 }
 
 /** A graph of one Conv with kernel and bias as inputs, and its backward pass. */
@@ -133,20 +146,22 @@ function gradientGraph(c: Case) {
   };
   return appendGradientGraph(forward, {
     seeds: { y: 'dy' },
-    wrt: ['conv/kernel', 'conv/bias'],
+    wrt: ['x', 'conv/kernel', 'conv/bias'],
     rules: TRAINING_VJP_RULES,
   });
 }
 
 for (const [index, c] of CASES.entries()) {
-  test(`conv kernel and bias gradients equal the definition: ${c.name}`, async () => {
+  test(`conv kernel, bias and data gradients equal the definition: ${c.name}`, async () => {
     const [ho, wo] = outSize(c);
     const { graph, gradients } = gradientGraph(c);
     const dW = gradients['conv/kernel'];
     const dB = gradients['conv/bias'];
+    const dX = gradients.x;
     graph.outputs = [
       { name: dW, dtype: 'float32', shape: [c.cout, c.cin, ...c.k] },
       { name: dB, dtype: 'float32', shape: [c.cout] },
+      { name: dX, dtype: 'float32', shape: [c.n, c.cin, c.h, c.w] },
     ];
     const x = randomValues(c.n * c.cin * c.h * c.w, 11 + index);
     const kernel = randomValues(c.cout * c.cin * c.k[0] * c.k[1], 23 + index);
@@ -159,10 +174,11 @@ for (const [index, c] of CASES.entries()) {
         'conv/bias': new ort.Tensor('float32', new Float32Array(c.cout), [c.cout]),
         dy: new ort.Tensor('float32', dy, [c.n, c.cout, ho, wo]),
       });
-      const want = reference(c, x, dy);
+      const want = reference(c, x, kernel, dy);
       for (const [label, got, ref] of [
         ['kernel', out[dW].data as Float32Array, want.dw],
         ['bias', out[dB].data as Float32Array, want.db],
+        ['data', out[dX].data as Float32Array, want.dx],
       ] as const) {
         assert.equal(got.length, ref.length, `${label}: length`);
         const scale = Math.max(...ref.map(Math.abs));
