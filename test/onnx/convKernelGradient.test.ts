@@ -8,7 +8,8 @@
  * The table covers every tap path of the rule: stride 1 (contiguous spans; the data gradient's
  * kernel flip on square and oblong kernels), equal strides (stride phases by `SpaceToDepth`, even
  * and odd sizes, kernels larger and smaller than the stride; a strided 1×1 kernel subsampled by
- * `MaxPool`) and, through the strided slices, unequal strides and a stride-4 kernel whose phase
+ * `MaxPool`; with up to 8 input channels the taps stacked into one product, with more one product
+ * per tap) and, through the strided slices, unequal strides and a stride-4 kernel whose phase
  * grid would crop the input.
  */
 import { test } from 'node:test';
@@ -46,6 +47,8 @@ const TABLE: [string, number, number, number, number, number, [number, number], 
   ['3x3 s1 same',                  2, 3,  4,   7,  6, [3, 3], [1, 1], [1, 1, 1, 1]],
   ['1x1 s1',                       2, 4,  3,   5,  5, [1, 1], [1, 1], [0, 0, 0, 0]],
   ['2x3 s1, asymmetric pad',       2, 3,  2,   6,  7, [2, 3], [1, 1], [1, 0, 0, 2]],
+  ['3x3 s1 same, 9 channels in',   2, 9,  3,   5,  6, [3, 3], [1, 1], [1, 1, 1, 1]],
+  ['3x3 s2 Keras same, 10 in',     2, 10, 4,   8,  7, [3, 3], [2, 2], [0, 1, 1, 1]],
   ['3x3 s2 Keras same, even',      2, 3,  5,   8,  8, [3, 3], [2, 2], [0, 0, 1, 1]],
   ['3x3 s2 Keras same, odd',       2, 4,  3,   9,  7, [3, 3], [2, 2], [1, 1, 1, 1]],
   ['1x1 s2 even (the shortcut)',   3, 4,  6,   8,  8, [1, 1], [2, 2], [0, 0, 0, 0]],
