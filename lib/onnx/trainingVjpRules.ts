@@ -325,50 +325,48 @@ function batchNormTrainingGradient(
   needs: boolean[],
 ): string[] {
   const [x, gamma] = node.inputs;
-  const [, , , , variance4, centred] = node.outputs;
+  const [, , variance, , , centred] = node.outputs;
   const shape = ctx.shapeOf(x);
   const [, c, h, w] = shape;
   const epsAttr = node.attributes?.epsilon;
   const eps = epsAttr && epsAttr.type === 'float' ? epsAttr.value : 1e-3;
-  const keep = { keepdims: intAttr(1) };
+  // Per-channel values are [C] (the reductions drop their axes, γ and the variance are [C]):
+  // no reshapes between them. inv = 1/√(σ²+ε); Σ dY = dβ; dγ = inv·Σ dY·(x − μ).
   const axes = ctx.int64('axes', [0, 2, 3]);
-  const flat = ctx.int64('flat', [-1]);
+  const drop = { keepdims: intAttr(0) };
   const inv = ctx.emit('Reciprocal', [
-    ctx.emit('Sqrt', [ctx.emit('Add', [variance4, ctx.constant('eps', [], Float32Array.of(eps))])]),
+    ctx.emit('Sqrt', [ctx.emit('Add', [variance, ctx.constant('eps', [], Float32Array.of(eps))])]),
   ]);
-  // Σ dY and Σ dY·(x − μ) per channel, [1, C, 1, 1]; dγ = inv·Σ dY·(x − μ).
-  const sumDy = ctx.emit('ReduceSum', [dY, axes], keep);
-  const sumDyC = ctx.emit('ReduceSum', [ctx.emit('Mul', [dY, centred]), axes], keep);
-  const dBeta = ctx.emit('Reshape', [sumDy, flat]);
-  const dGamma = ctx.emit('Reshape', [ctx.emit('Mul', [sumDyC, inv]), flat]);
+  const dBeta = ctx.emit('ReduceSum', [dY, axes], drop, [c]);
+  const sumDyC = ctx.emit('ReduceSum', [ctx.emit('Mul', [dY, centred]), axes], drop);
+  const dGamma = ctx.emit('Mul', [sumDyC, inv], undefined, [c]);
   let dx = '';
   if (needs[0]) {
-    // dx = s·dY + a·(x − μ) + b per channel, s = γ·inv, a = −s·inv²·Σ dY·(x − μ)/m,
-    // b = −s·Σ dY/m (m = N·H·W, the batch is dynamic); a·(x − μ) + b in one BatchNormalization.
+    // dx = s·dY + a·(x − μ) + b per channel, s = γ·inv, k = −s/m (m = N·H·W, the batch is
+    // dynamic), b = k·Σ dY, a = k·inv·dγ; a·(x − μ) + b in one BatchNormalization.
+    const s = ctx.emit('Mul', [gamma, inv]);
     const n = ctx.emit('Cast', [ctx.emit('Shape', [x], { start: intAttr(0), end: intAttr(1) })], {
       to: intAttr(1),
     });
-    const minusInvCount = ctx.emit('Reciprocal', [
+    const k = ctx.emit('Div', [
+      s,
       ctx.emit('Mul', [n, ctx.constant('minus_area', [1], Float32Array.of(-h * w))]),
     ]);
-    const s = ctx.emit('Mul', [ctx.emit('Reshape', [gamma, ctx.int64('c11', [c, 1, 1])]), inv]);
-    const b = ctx.emit('Mul', [ctx.emit('Mul', [s, sumDy]), minusInvCount]);
-    const a = ctx.emit('Mul', [
-      ctx.emit('Mul', [ctx.emit('Mul', [s, ctx.emit('Mul', [inv, inv])]), sumDyC]),
-      minusInvCount,
-    ]);
+    const b = ctx.emit('Mul', [k, dBeta]);
+    const a = ctx.emit('Mul', [ctx.emit('Mul', [k, inv]), dGamma]);
     const affine = ctx.emit(
       'BatchNormalization',
       [
         centred,
-        ctx.emit('Reshape', [a, flat]),
-        ctx.emit('Reshape', [b, flat]),
+        a,
+        b,
         ctx.constant(`zeros_${c}`, [c], new Float32Array(c)),
         ctx.constant(`ones_${c}`, [c], new Float32Array(c).fill(1)),
       ],
       { epsilon: { type: 'float', value: 0 } },
     );
-    dx = ctx.emit('Add', [ctx.emit('Mul', [dY, s]), affine], undefined, shape);
+    const sc11 = ctx.emit('Reshape', [s, ctx.int64('c11', [c, 1, 1])]);
+    dx = ctx.emit('Add', [ctx.emit('Mul', [dY, sc11]), affine], undefined, shape);
   }
   return [dx, needs[1] ? dGamma : '', needs[2] ? dBeta : ''];
 }
