@@ -164,6 +164,43 @@ function phaseTaps(
   return { dYFlat: flatSpace(ctx, dYp, cout), taps };
 }
 
+/** The two operands of each tap's product (`[N, O, L]` and `[N, I, L]`), in OIHW tap order. */
+type TapPairs = { dY: string; x: string }[];
+
+/**
+ * The tap operands of a stride-1 kernel from kh spans of the input and kw spans of dY instead of
+ * kh·kw spans of the input: with j′ = j + kx, Σ_j dYp[j]·Xflat[j + ky·Wp + kx] =
+ * Σ_j′ dYp[j′ − kx]·Xflat[j′ + ky·Wp] over L = Ho·Wp + kw − 1 positions, so tap (ky, kx) pairs
+ * the input span starting at ky·Wp (shared by a row of taps) with the span of dY shifted by kx
+ * (shared by a column). dY is padded by a zero row above and below (the shifted spans then
+ * read zeros outside dY) and on the right to Wp. Returns `undefined` where that copies more
+ * than the input spans would (kh·I + kw·O ≥ kh·kw·I: small kernels, or O much wider than I).
+ */
+function rowColumnPairs(ctx: VjpContext, node: OnnxNode, dY: string): TapPairs | undefined {
+  const [, cin, , w] = ctx.shapeOf(node.inputs[0]);
+  const [, cout, ho, wo] = ctx.shapeOf(node.outputs[0]);
+  const [kh, kw] = intsOf(node, 'kernel_shape', []);
+  if (kh * cin + kw * cout >= kh * kw * cin) return undefined;
+  const [t, l, b, r] = intsOf(node, 'pads', [0, 0, 0, 0]);
+  const wp = w + l + r;
+  if (wp < kw - 1) return undefined;
+  const span = ho * wp + kw - 1;
+  const slice = (value: string, start: number) =>
+    ctx.emit('Slice', [
+      value,
+      ctx.int64('starts', [start]),
+      ctx.int64('ends', [start + span]),
+      ctx.int64('axes', [2]),
+    ]);
+  const x = ctx.emit('Pad', [node.inputs[0], ctx.int64('pads', [0, 0, t, l, 0, 0, b + 1, r])]);
+  const xFlat = flatSpace(ctx, x, cin);
+  const dYp = ctx.emit('Pad', [dY, ctx.int64('pads', [0, 0, 1, 0, 0, 0, 1, wp - wo])]);
+  const dYFlat = flatSpace(ctx, dYp, cout);
+  const rows = Array.from({ length: kh }, (_, ky) => slice(xFlat, ky * wp));
+  const columns = Array.from({ length: kw }, (_, kx) => slice(dYFlat, wp - kx));
+  return rows.flatMap((xSpan) => columns.map((dYSpan) => ({ dY: dYSpan, x: xSpan })));
+}
+
 /**
  * The one tap of a 1×1 kernel of stride (sy, sx) without padding, `[N, I, Ho·Wo]`: the input
  * subsampled by a 1×1 `MaxPool` of those strides (exact; ONNX Runtime's strided `Slice` and its
@@ -293,23 +330,34 @@ function convKernelGradient(ctx: VjpContext, node: OnnxNode, dY: string): string
   const [, cin] = ctx.shapeOf(node.inputs[0]);
   const [, cout] = ctx.shapeOf(node.outputs[0]);
   const [kh, kw] = intsOf(node, 'kernel_shape', []);
-  const strides = intsOf(node, 'strides', [1, 1]);
-  const { dYFlat, taps } = strides.every((v) => v === 1)
-    ? strideOneTaps(ctx, node, dY)
-    : (subsampledTap(ctx, node, dY) ?? phaseTaps(ctx, node, dY) ?? stridedTaps(ctx, node, dY));
-  if (taps.length > 1 && cin <= NARROW_INPUT) return narrowKernelGradient(ctx, node, dYFlat, taps);
-  // Each tap's per-sample products [N, O, I] summed over the batch on a 2-D view, the taps
-  // stacked on a leading axis [T, O·I] (contiguous copies) and moved last ({@link tapsLast}).
-  const rows = ctx.int64('n_oi', [0, cout * cin]);
-  const sums = taps.map((tap) =>
-    ctx.emit(
-      'ReduceSum',
-      [ctx.emit('Reshape', [tapProduct(ctx, dYFlat, tap), rows]), ctx.int64('axes', [0])],
-      { keepdims: intAttr(1) },
-    ),
+  const strideOne = intsOf(node, 'strides', [1, 1]).every((v) => v === 1);
+  let pairs = strideOne && cin > NARROW_INPUT ? rowColumnPairs(ctx, node, dY) : undefined;
+  if (!pairs) {
+    const { dYFlat, taps } = strideOne
+      ? strideOneTaps(ctx, node, dY)
+      : (subsampledTap(ctx, node, dY) ?? phaseTaps(ctx, node, dY) ?? stridedTaps(ctx, node, dY));
+    if (taps.length > 1 && cin <= NARROW_INPUT)
+      return narrowKernelGradient(ctx, node, dYFlat, taps);
+    pairs = taps.map((x) => ({ dY: dYFlat, x }));
+  }
+  // Each tap's per-sample products [N, O, I] summed over the batch [1, O, I], the taps stacked
+  // on the leading axis [T, O·I] (contiguous copies) and moved last ({@link tapsLast}).
+  const sums = pairs.map((p) =>
+    ctx.emit('ReduceSum', [tapProduct(ctx, p.dY, p.x), ctx.int64('axes', [0])], {
+      keepdims: intAttr(1),
+    }),
   );
-  const stacked = sums.length === 1 ? sums[0] : ctx.emit('Concat', sums, { axis: intAttr(0) });
-  const oiLast = sums.length === 1 ? stacked : tapsLast(ctx, stacked, sums.length);
+  const oiLast =
+    sums.length === 1
+      ? sums[0]
+      : tapsLast(
+          ctx,
+          ctx.emit('Reshape', [
+            ctx.emit('Concat', sums, { axis: intAttr(0) }),
+            ctx.int64('t_oi', [sums.length, cout * cin]),
+          ]),
+          sums.length,
+        );
   return ctx.emit('Reshape', [oiLast, ctx.int64('oihw', [cout, cin, kh, kw])], undefined, [
     cout,
     cin,

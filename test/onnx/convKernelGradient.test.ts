@@ -5,8 +5,9 @@
  * and dX[n, i, s_y·y + ky − t, s_x·x + kx − l] += dY[n, o, y, x] · W[o, i, ky, kx] (the data
  * gradient: at stride 1 a convolution with the flipped, channel-swapped kernel, otherwise a
  * transposed convolution).
- * The table covers every tap path of the rule: stride 1 (contiguous spans; the data gradient's
- * kernel flip on square and oblong kernels), equal strides (stride phases by `SpaceToDepth`, even
+ * The table covers every tap path of the rule: stride 1 (contiguous spans of the input, or of the
+ * input by rows and of dY by columns; the data gradient's kernel flip on square and oblong
+ * kernels), equal strides (stride phases by `SpaceToDepth`, even
  * and odd sizes, kernels larger and smaller than the stride; a strided 1×1 kernel subsampled by
  * `MaxPool`; with up to 8 input channels the taps stacked into one product, with more one product
  * per tap) and, through the strided slices, unequal strides and a stride-4 kernel whose phase
@@ -47,7 +48,8 @@ const TABLE: [string, number, number, number, number, number, [number, number], 
   ['3x3 s1 same',                  2, 3,  4,   7,  6, [3, 3], [1, 1], [1, 1, 1, 1]],
   ['1x1 s1',                       2, 4,  3,   5,  5, [1, 1], [1, 1], [0, 0, 0, 0]],
   ['2x3 s1, asymmetric pad',       2, 3,  2,   6,  7, [2, 3], [1, 1], [1, 0, 0, 2]],
-  ['3x3 s1 same, 9 channels in',   2, 9,  3,   5,  6, [3, 3], [1, 1], [1, 1, 1, 1]],
+  ['3x3 s1 same, 9 in (row and column spans)', 2, 9, 3, 5, 6, [3, 3], [1, 1], [1, 1, 1, 1]],
+  ['3x3 s1 same, 9 in, 30 out (input spans)', 1, 9, 30, 5, 4, [3, 3], [1, 1], [1, 1, 1, 1]],
   ['3x3 s2 Keras same, 10 in',     2, 10, 4,   8,  7, [3, 3], [2, 2], [0, 1, 1, 1]],
   ['3x3 s2 Keras same, even',      2, 3,  5,   8,  8, [3, 3], [2, 2], [0, 0, 1, 1]],
   ['3x3 s2 Keras same, odd',       2, 4,  3,   9,  7, [3, 3], [2, 2], [1, 1, 1, 1]],
