@@ -15,13 +15,11 @@
  */
 import { timeOnnxTrainStep } from '../lib/bench/timeOnnxTrainStep';
 import { runTorchReference } from '../lib/bench/runTorchReference';
+import { summarizeTimes } from '../lib/bench/summarizeTimes';
 import { errorMessage } from '../lib/errors';
 
 const [size, rounds] = [process.argv[2] ?? '256', process.argv[3] ?? '8'].map(Number);
-const median = (values: number[]): number => {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+const median = (values: number[]): number => summarizeTimes(values).median;
 
 async function main(): Promise<number> {
   if (!Number.isInteger(size) || size < 32 || !Number.isInteger(rounds) || rounds < 1) {

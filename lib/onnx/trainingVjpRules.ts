@@ -35,7 +35,7 @@
  */
 import type { OnnxNode } from './onnxGraph';
 import { intAttr, intsAttr } from './onnxGraph';
-import { VJP_RULES, type VjpContext, type VjpRule } from './vjpRules';
+import { permutationMatrix, VJP_RULES, type VjpContext, type VjpRule } from './vjpRules';
 
 /** Op type of the placeholder node for BatchNormalization on batch statistics. */
 export const BN_TRAINING_OP = 'BatchNormalizationTraining';
@@ -285,8 +285,7 @@ function convBiasGradient(ctx: VjpContext, node: OnnxNode, dY: string): string {
  * into a 4-D transpose, which took 0.9 ms for a 128→128 3×3 kernel against 0.16 ms for the GEMM.
  */
 function tapsLast(ctx: VjpContext, stacked: string, taps: number): string {
-  const identity = new Float32Array(taps * taps);
-  for (let t = 0; t < taps; t++) identity[t * taps + t] = 1;
+  const identity = permutationMatrix(taps, (t) => t);
   return ctx.emit('Gemm', [stacked, ctx.constant(`identity_${taps}`, [taps, taps], identity)], {
     transA: intAttr(1),
   });

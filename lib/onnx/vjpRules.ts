@@ -77,9 +77,16 @@ function int(node: OnnxNode, name: string, fallback: number): number {
 }
 
 /**
- * Gradient of a Conv's data input: at stride 1 a Conv with the flipped, channel-swapped kernel;
- * otherwise a ConvTranspose with the output padding that restores the input size.
+ * The `n × n` permutation matrix sending row t to column `column(t)` (row-major float32): the
+ * identity for `t ↦ t`, the exchange matrix for `t ↦ n − 1 − t`. A product with it reorders a
+ * last axis exactly (one product by 1 and zeros per entry).
  */
+export function permutationMatrix(n: number, column: (t: number) => number): Float32Array {
+  const m = new Float32Array(n * n);
+  for (let t = 0; t < n; t++) m[t * n + column(t)] = 1;
+  return m;
+}
+
 /**
  * The kernel `[O, I, kh, kw]` (group 1) with its channel axes swapped and flipped in space,
  * `[I, O, kh, kw]`: K'[i, o, y, x] = K[o, i, kh − 1 − y, kw − 1 − x]. A 1×1 kernel is only
@@ -97,8 +104,7 @@ function flippedKernel(
   const swapped = (value: string) => ctx.emit('Transpose', [value], { perm: intsAttr([1, 0, 2]) });
   const taps = kh * kw;
   if (taps === 1) return ctx.emit('Transpose', [kernel], { perm: intsAttr([1, 0, 2, 3]) });
-  const exchange = new Float32Array(taps * taps);
-  for (let t = 0; t < taps; t++) exchange[t * taps + (taps - 1 - t)] = 1;
+  const exchange = permutationMatrix(taps, (t) => taps - 1 - t);
   const rows = swapped(ctx.emit('Reshape', [kernel, ctx.int64('oit', [o, i, taps])]));
   const reversed = ctx.emit('MatMul', [
     rows,
@@ -107,6 +113,10 @@ function flippedKernel(
   return ctx.emit('Reshape', [reversed, ctx.int64('iohw', [i, o, kh, kw])]);
 }
 
+/**
+ * Gradient of a Conv's data input: at stride 1 a Conv with the flipped, channel-swapped kernel;
+ * otherwise a ConvTranspose with the output padding that restores the input size.
+ */
 function convDataGradient(ctx: VjpContext, node: OnnxNode, dY: string): string {
   const xShape = ctx.shapeOf(node.inputs[0]);
   const yShape = ctx.shapeOf(node.outputs[0]);
