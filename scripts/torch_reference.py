@@ -30,6 +30,12 @@ Modes (one warm-up run, then ``--repeats`` timed runs; medians reported):
 number of images per timed run, i.e. the train batch in train mode; ``cpu_*`` are process CPU
 times of all threads, less sensitive to other jobs than wall time); other output goes to stderr.
 
+``--serve`` keeps the process for paired timings against another engine: after the warm-up it
+prints ``{"ready": true, "torch_version": ..., "threads": ..., "size": ..., "batch": ...,
+"mode": ...}`` and then, for each line ``run`` read from stdin, times one run and prints
+``{"wall_ms": ..., "cpu_ms": ...}``, one JSON line each (flushed); it exits at the end of its input
+(``--repeats`` is ignored).
+
 ``--export-onnx PATH`` writes the eval network with ``torch.onnx.export`` (opset 17; input
 ``input`` [N,3,H,W] float32 with dynamic N and H, W fixed at ``--size``; output ``logits``
 [N,4]). Debian's torch 1.13 serialises ONNX itself; the ``onnx`` Python package
@@ -302,6 +308,21 @@ def time_runs(fn, warmup, repeats):
     return wall, cpu
 
 
+def serve(fn, args, batch):
+    """The ``--serve`` loop: warm up, say ready, then time one run per ``run`` line of stdin."""
+    time_runs(fn, args.warmup, 0)
+    ready = {'ready': True, 'torch_version': torch.__version__, 'threads': torch.get_num_threads(),
+             'size': args.size, 'batch': batch, 'mode': args.mode}
+    print(json.dumps(ready), flush=True)
+    for line in sys.stdin:
+        if line.strip() != 'run':
+            print(f'--serve: expected the line "run", got {line.strip()!r}', file=sys.stderr)
+            return 2
+        (wall,), (cpu,) = time_runs(fn, 0, 1)
+        print(json.dumps({'wall_ms': wall, 'cpu_ms': cpu}), flush=True)
+    return 0
+
+
 def export_onnx(net, size, path):
     """Export the eval network to ONNX (opset 17, dynamic batch). Returns an error text or None."""
     net.eval()
@@ -339,6 +360,8 @@ def parse_args(argv):
     p.add_argument('--optimizer', choices=['sgd', 'adam'], default='sgd')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--json', action='store_true', help='one JSON line on stdout')
+    p.add_argument('--serve', action='store_true',
+                   help='after the warm-up, time one run per "run" line read from stdin (see the module docstring)')
     p.add_argument('--export-onnx', metavar='PATH', help='write the eval network as ONNX and exit')
     p.add_argument('--check-keras', metavar='DIR', help='load DIR/weights.h5 of scripts/make-keras-fixture.py '
                    '(needs python3-h5py), compare logits with DIR/expected.json and exit')
@@ -380,6 +403,8 @@ def main(argv):
         fn = gradcam_fn(net, net.add_layer(args.layer), x)
     else:
         fn = train_fn(net, args.optimizer, x, torch.randint(0, NUM_CLASSES, (batch,)))
+    if args.serve:
+        return serve(fn, args, batch)
     times, cpu_times = time_runs(fn, args.warmup, args.repeats)
     median = statistics.median(times)
     result = {

@@ -7,3 +7,7 @@ export * from './runTorchReference';
 export * from './runPytorchComparison';
 export * from './timeOnnxFile';
 export * from './timeOnnxTrainStep';
+export * from './resolveTorchReference';
+export * from './openTorchReference';
+export * from './openOnnxTrainStep';
+export * from './summarizePairedRatios';

@@ -5,7 +5,7 @@
  * needs Python to run; this only gives a familiar yardstick for the TF.js timings.
  */
 import { spawnSync } from 'child_process';
-import * as path from 'path';
+import { resolveTorchReference } from './resolveTorchReference';
 
 /** Options of {@link runTorchReference}. */
 export interface TorchReferenceOptions {
@@ -72,26 +72,6 @@ export interface TorchReferenceResult {
   params: number;
   /** Trainable parameters: 2,249,988. */
   trainableParams: number;
-}
-
-const SCRIPT = path.join(__dirname, '..', '..', 'scripts', 'torch_reference.py');
-const SKIPPED =
-  'python3-torch is not installed (apt-get install python3-torch) — PyTorch reference skipped';
-
-/** Whether each interpreter tried so far can import torch (the import takes a second or two). */
-const canImportTorch = new Map<string, boolean>();
-
-/** The first interpreter that can import torch, or null. */
-function findTorchPython(explicit: string | undefined): string | null {
-  const candidates = explicit ? [explicit] : ['/usr/bin/python3', 'python3'];
-  for (const python of candidates) {
-    if (!canImportTorch.has(python)) {
-      const r = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });
-      canImportTorch.set(python, r.status === 0);
-    }
-    if (canImportTorch.get(python)) return python;
-  }
-  return null;
 }
 
 /** Check the script's JSON line against what was asked for; returns the typed result. */
@@ -189,13 +169,12 @@ export function runTorchReference(
     layer: options.layer ?? 'add_12',
     trainBatch: options.trainBatch ?? 4,
     optimizer: options.optimizer ?? 'sgd',
-    python: options.python ?? process.env.DENSITY_PYTHON ?? '',
+    python: options.python ?? '',
   };
-  const python = findTorchPython(o.python || undefined);
-  if (python === null) {
-    return { skipped: `${SKIPPED} (tried ${o.python || '/usr/bin/python3, python3'})` };
-  }
-  const args = [SCRIPT, '--json', '--mode', o.mode, '--layer', o.layer, '--optimizer', o.optimizer];
+  const command = resolveTorchReference(o.python || undefined);
+  if ('skipped' in command) return command;
+  const { python, script } = command;
+  const args = [script, '--json', '--mode', o.mode, '--layer', o.layer, '--optimizer', o.optimizer];
   for (const [flag, value] of [
     ['--size', o.size],
     ['--batch', o.batch],
@@ -206,7 +185,7 @@ export function runTorchReference(
     args.push(flag, String(value));
   }
   const r = spawnSync(python, args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-  if (r.error) throw new Error(`could not run ${python} ${SCRIPT}: ${r.error.message}`);
+  if (r.error) throw new Error(`could not run ${python} ${script}: ${r.error.message}`);
   if (r.status !== 0) {
     throw new Error(
       `torch_reference.py --mode ${o.mode} --size ${o.size} failed (exit ${r.status ?? r.signal}):\n${r.stderr.trim()}`,

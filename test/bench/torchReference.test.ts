@@ -9,6 +9,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runTorchReference, type TorchReferenceOptions } from '../../lib/bench/runTorchReference';
+import { openTorchReference } from '../../lib/bench/openTorchReference';
+import { resolveTorchReference } from '../../lib/bench/resolveTorchReference';
 
 const SCRIPT = path.join(__dirname, '..', '..', 'scripts', 'torch_reference.py');
 const cases: Pick<TorchReferenceOptions, 'mode' | 'layer'>[] = [
@@ -43,6 +45,36 @@ for (const c of cases) {
     assert.equal(r.trainableParams, 2_249_988);
   });
 }
+
+test('openTorchReference: a long-lived process times one training step per run()', async (t) => {
+  const torch = await openTorchReference({ size: 64, batch: 1, threads: 1, mode: 'train' });
+  if ('skipped' in torch) {
+    t.skip(torch.skipped);
+    return;
+  }
+  try {
+    assert.match(torch.torchVersion, /^\d+\.\d+/);
+    const runs = [await torch.run(), await torch.run(), await torch.run()];
+    for (const r of runs) {
+      assert.ok(r.wallMs > 0 && r.wallMs < 60_000, `wall ${r.wallMs} ms`);
+      assert.ok(r.cpuMs > 0, `cpu ${r.cpuMs} ms`);
+    }
+  } finally {
+    await torch.close();
+  }
+});
+
+test('openTorchReference: a script failing before it is ready is an Error with its stderr', async (t) => {
+  const probe = resolveTorchReference();
+  if ('skipped' in probe) {
+    t.skip(probe.skipped);
+    return;
+  }
+  await assert.rejects(
+    openTorchReference({ size: 64, batch: 1, threads: 1, mode: 'gradcam', layer: 'add_13' }),
+    /--serve ended \(exit 1\): [\s\S]*layer must be add_1\.\.add_12, got 'add_13'/,
+  );
+});
 
 test('runTorchReference: a failing script is an Error with its stderr', (t) => {
   const r = () =>
