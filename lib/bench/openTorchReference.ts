@@ -72,7 +72,15 @@ export async function openTorchReference(
   const child = spawn(command.python, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  // A failed spawn or a closed pipe is reported with the process's end (next() and close()).
+  const exited = new Promise<number | null>((resolve) => {
+    child.on('close', resolve);
+    child.on('error', (e) => {
+      stderr += `\n${e.message}`;
+      resolve(null);
+    });
+  });
+  child.stdin.on('error', (e) => (stderr += `\nstdin: ${e.message}`));
   const read = lineReader(child.stdout);
   /** The next JSON line; when the output has ended, an Error with the exit code and stderr. */
   const next = async (): Promise<Record<string, unknown>> => {

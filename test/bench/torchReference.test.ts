@@ -64,6 +64,17 @@ test('openTorchReference: a long-lived process times one training step per run()
   }
 });
 
+test('openTorchReference: a run after the process died is an Error, not a crash', async (t) => {
+  const torch = await openTorchReference({ size: 32, batch: 1, threads: 1, mode: 'forward' });
+  if ('skipped' in torch) {
+    t.skip(torch.skipped);
+    return;
+  }
+  process.kill(torch.pid, 'SIGKILL');
+  await assert.rejects(torch.run(), /torch_reference\.py --serve ended \(exit null\)/);
+  await assert.rejects(torch.close(), /exited with null/);
+});
+
 test('openTorchReference: a script failing before it is ready is an Error with its stderr', async (t) => {
   const probe = resolveTorchReference();
   if ('skipped' in probe) {
