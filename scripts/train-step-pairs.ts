@@ -13,9 +13,9 @@
  *   node --import tsx scripts/train-step-pairs.ts [SIZE=256] [PAIRS=40] [STEPS=3, 1 at ≥ 600]
  *
  * Both engines use as many threads as the machine has cores (ONNX Runtime's default here). Two
- * warm-up steps each come first (after the one PyTorch's `--serve` runs itself). Needs Debian's python3-torch (`/usr/bin/python3`;
- * `DENSITY_PYTHON` chooses another). Exit codes: 0 printed, 1 PyTorch missing or failing, 2 bad
- * arguments.
+ * warm-up steps each come first (after the one PyTorch's `--serve` runs itself). Needs Debian's
+ * python3-torch (`/usr/bin/python3`; `DENSITY_PYTHON` chooses another). Exit codes: 0 printed,
+ * 1 PyTorch missing or failing, 2 bad arguments.
  */
 import * as os from 'os';
 import { openOnnxTrainStep } from '../lib/bench/openOnnxTrainStep';

@@ -62,13 +62,11 @@ const positive = (j: Record<string, unknown>, key: string): number => {
 export async function openTorchReference(
   options: Omit<TorchReferenceOptions, 'repeats'>,
 ): Promise<TorchReferenceProcess | { skipped: string }> {
-  const command = resolveTorchReference(options.python);
+  const command = resolveTorchReference(options);
   if ('skipped' in command) return command;
-  const batch = options.mode === 'train' ? (options.trainBatch ?? 4) : options.batch;
-  const args = [command.script, '--serve', '--json', '--mode', options.mode];
-  args.push('--size', String(options.size), '--threads', String(options.threads));
-  args.push('--batch', String(options.batch), '--train-batch', String(options.trainBatch ?? 4));
-  args.push('--layer', options.layer ?? 'add_12', '--optimizer', options.optimizer ?? 'sgd');
+  const { mode, trainBatch } = command.options;
+  const batch = mode === 'train' ? trainBatch : options.batch;
+  const args = [...command.args, '--serve'];
   const child = spawn(command.python, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

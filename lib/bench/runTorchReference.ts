@@ -78,7 +78,7 @@ export interface TorchReferenceResult {
 function parseResult(
   line: string,
   python: string,
-  o: Required<TorchReferenceOptions>,
+  o: Required<Omit<TorchReferenceOptions, 'python'>>,
 ): TorchReferenceResult {
   let j: Record<string, unknown>;
   try {
@@ -164,26 +164,10 @@ function parseResult(
 export function runTorchReference(
   options: TorchReferenceOptions,
 ): TorchReferenceResult | { skipped: string } {
-  const o: Required<TorchReferenceOptions> = {
-    ...options,
-    layer: options.layer ?? 'add_12',
-    trainBatch: options.trainBatch ?? 4,
-    optimizer: options.optimizer ?? 'sgd',
-    python: options.python ?? '',
-  };
-  const command = resolveTorchReference(o.python || undefined);
+  const command = resolveTorchReference(options);
   if ('skipped' in command) return command;
-  const { python, script } = command;
-  const args = [script, '--json', '--mode', o.mode, '--layer', o.layer, '--optimizer', o.optimizer];
-  for (const [flag, value] of [
-    ['--size', o.size],
-    ['--batch', o.batch],
-    ['--repeats', o.repeats],
-    ['--threads', o.threads],
-    ['--train-batch', o.trainBatch],
-  ] as const) {
-    args.push(flag, String(value));
-  }
+  const { python, script, args } = command;
+  const o = { ...command.options, repeats: options.repeats };
   const r = spawnSync(python, args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   if (r.error) throw new Error(`could not run ${python} ${script}: ${r.error.message}`);
   if (r.status !== 0) {

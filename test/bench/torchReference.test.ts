@@ -76,7 +76,7 @@ test('openTorchReference: a run after the process died is an Error, not a crash'
 });
 
 test('openTorchReference: a script failing before it is ready is an Error with its stderr', async (t) => {
-  const probe = resolveTorchReference();
+  const probe = resolveTorchReference({ size: 64, batch: 1, threads: 1, mode: 'forward' });
   if ('skipped' in probe) {
     t.skip(probe.skipped);
     return;
